@@ -119,5 +119,150 @@ def program_show(program_path, as_json):
         click.echo(f"   {targets}")
 
 
+YEAR_OPTION = click.option("--year", type=click.IntRange(2000, 2100), required=True, help="Отчётный год.")
+
+
+def _check_year(prog, year: int) -> None:
+    if year not in prog.years:
+        raise click.BadParameter(f"{year} вне срока программы {prog.start_year}–{prog.end_year}", param_hint="--year")
+
+
+@main.command("generate")
+@YEAR_OPTION
+@PROGRAM_OPTION
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Папка для книг (по умолчанию output/ГОД/templates).")
+def generate_cmd(year, program_path, out_dir):
+    """Сформировать книгу для каждого участника, который представляет данные за год.
+
+    Пример: kc-workbook generate --year 2025
+    """
+    from .generate import generate
+    from .program import read_program
+
+    prog = read_program(program_path)
+    _check_year(prog, year)
+    out_dir = out_dir or Path("output") / str(year) / "templates"
+    written = []
+    with click.progressbar(generate(prog, year, out_dir), length=len(prog.suppliers()), label="Формирование книг",
+                           file=sys.stderr) as bar:
+        for path in bar:
+            written.append(path)
+    click.echo(f"Сформировано книг: {len(written)} в папке {out_dir}")
+    for path in written:
+        click.echo(f"  {path.name}")
+
+
+@main.command("consolidate")
+@YEAR_OPTION
+@click.argument("inbox", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@PROGRAM_OPTION
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Сводная книга (по умолчанию output/ГОД/consolidated_ГОД.xlsx).")
+@click.option("--json", "json_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Записать те же результаты в JSON для других программ.")
+def consolidate_cmd(year, inbox, program_path, out_file, json_file):
+    """Прочитать все книги из папки INBOX (и её подпапок), проверить, рассчитать
+    показатели и записать сводную книгу.
+
+    Код выхода: 0 — все книги приняты без ошибок; 1 — сводная книга записана,
+    но каких-то книг нет или в них ошибки; 2 — ничего не записано.
+
+    Пример: kc-workbook consolidate --year 2025 входящие/
+    """
+    from .consolidate import consolidate
+    from .program import read_program
+    from .report import write_json, write_workbook
+
+    prog = read_program(program_path)
+    _check_year(prog, year)
+    result = consolidate(prog, year, inbox)
+    out_file = out_file or Path("output") / str(year) / f"consolidated_{year}.xlsx"
+    write_workbook(result, out_file)
+    if json_file:
+        write_json(result, json_file)
+    _print_result(result)
+    click.echo(f"Сводная книга: {out_file}")
+    if json_file:
+        click.echo(f"JSON: {json_file}")
+    sys.exit(result.exit_code)
+
+
+def _print_result(result) -> None:
+    from .consolidate import PARTICIPANT_STATUS_LABELS
+    from .indicators import STATUS_LABELS
+
+    got = sum(1 for p in result.participants if p.status in ("accepted", "accepted_with_warnings"))
+    click.echo(f"Книги участников: приняты {got} из {len(result.participants)}")
+    for p in result.participants:
+        if p.status != "accepted":
+            name = result.program.participants[p.code].short_name
+            click.echo(f"  {name}: {PARTICIPANT_STATUS_LABELS[p.status]}")
+    counts = {}
+    for r in result.indicators:
+        counts[r.status] = counts.get(r.status, 0) + 1
+    click.echo("Показатели: " + ", ".join(f"{STATUS_LABELS[s]} — {n}" for s, n in counts.items()))
+    errors = [p for p in result.problems if p.severity == "error"]
+    click.echo(f"Замечания: ошибок {len(errors)}, предупреждений {result.count('warning')}")
+    for p in errors[:10]:
+        click.echo(f"  {p}")
+    if len(errors) > 10:
+        click.echo(f"  … и ещё {len(errors) - 10}: все на листе «Замечания»")
+
+
+@main.command("check")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--year", type=click.IntRange(2000, 2100), help="Ожидаемый отчётный год.")
+@PROGRAM_OPTION
+def check_cmd(files, year, program_path):
+    """Проверить присланные (или заполняемые) книги участников по одной.
+
+    Код выхода 0 — ошибок нет, 1 — есть ошибки.
+
+    Пример: kc-workbook check "Копия отчёт МВД (2).xlsx"
+    """
+    from .cells import as_text
+    from .program import read_program
+    from .read import has_error, read_submission
+
+    prog = read_program(program_path)
+    failed = False
+    for path in files:
+        sub = read_submission(path, prog, year, name=str(path))
+        who = prog.participants[sub.participant].short_name if sub.participant in prog.participants else "участник не определён"
+        verdict = "отклонена" if sub.rejected or sub.skipped else ("есть ошибки" if has_error(sub) else
+                                                                   "принята с замечаниями" if sub.problems else "принята")
+        click.echo(f"{path}: {who}, {sub.year or '—'} год — {verdict}")
+        for code, cell in sub.cells.items():
+            value = as_text(cell.value) if cell.ok and cell.value is not None else "—"
+            click.echo(f"  {code} = {value} ({cell.sheet}!{cell.cell})")
+        for p in sub.problems:
+            click.echo(f"  [{'ошибка' if p.severity == 'error' else 'предупреждение'}] {p}")
+        failed = failed or has_error(sub) or sub.skipped
+    sys.exit(1 if failed else 0)
+
+
+@main.command("demo")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output") / "demo",
+              show_default=True, help="Папка для книг демонстрации.")
+@click.option("--year", type=click.IntRange(2020, 2030), default=2025, show_default=True, help="Отчётный год.")
+def demo_cmd(out_dir, year):
+    """Весь цикл на встроенной программе с образцом данных: сформировать книги,
+    заполнить их образцом (с типичными ошибками), свести и показать результат.
+
+    Пример: kc-workbook demo --out output/demo
+    """
+    from .demo import run_demo
+    from .program import read_program
+
+    prog = read_program()
+    run = run_demo(prog, out_dir, year)
+    click.echo(f"Книги участников: {len(run.templates)} в папке {out_dir / 'templates'}")
+    click.echo(f"Заполненные образцом книги (с типичными ошибками): {run.inbox}")
+    _print_result(run.result)
+    click.echo(f"Сводная книга: {run.workbook}")
+    click.echo(f"JSON: {run.json}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

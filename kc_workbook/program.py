@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,6 +69,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "lower_bound": "Нижняя граница",
         "suppliers": "Представляют (коды участников через «;»)",
         "combine": "Сведение значений нескольких участников",
+        "upper": "Не больше чем (контрольное соотношение)",
     },
     SHEET_INDICATORS: {
         "number": "№",
@@ -123,6 +125,9 @@ SETTINGS_FIELDS = {
 }
 ZERO_RULES = {"1, если факт равен 0, иначе 0": "one_if_zero"}
 
+# Excel reads such names as cell addresses (A1, XFD1048576, R1C1): codes must not look like them.
+_CELL_LIKE = re.compile(r"^([A-Za-z]{1,3}\d+|[Rr]\d*[Cc]\d*)$")
+
 # Funding is in thousand roubles to 0.1: sums agree when they differ by less than this.
 MONEY_TOLERANCE = 0.05
 
@@ -154,6 +159,7 @@ class Input:
     suppliers: tuple[str, ...]
     symbol: str = ""
     combine: str = "sum"
+    upper: Formula | None = None  # control ratio: the value may not exceed this expression
 
 
 @dataclass
@@ -264,6 +270,7 @@ class Program:
                     "lower_bound": i.lower_bound,
                     "suppliers": list(i.suppliers),
                     "combine": i.combine,
+                    "upper": i.upper.text if i.upper else None,
                 }
                 for i in self.inputs.values()
             ],
@@ -506,13 +513,15 @@ class _Loader:
 
     def _inputs(self, sheet: _Sheet, program: Program) -> dict[str, Input]:
         result, seen = {}, {}
+        sheet_codes = [as_text(rec["code"]) for _, rec in sheet.records()]
         for r, rec in sheet.records():
             code = as_text(rec["code"])
             if not code:
                 self.problem("field-missing", "не указан код исходных данных", sheet.name, sheet.cell(r, "code"))
                 continue
-            if not code.isidentifier():
-                self.problem("value-invalid", "код должен состоять из латинских букв, цифр и «_» и начинаться с буквы",
+            if not code.isidentifier() or _CELL_LIKE.match(code):
+                self.problem("value-invalid", "код должен состоять из латинских букв, цифр и «_», начинаться с буквы "
+                             "и не совпадать с адресом ячейки",
                              sheet.name, sheet.cell(r, "code"), code)
                 continue
             if not self._unique(seen, code, sheet, r, "code", "код исходных данных"):
@@ -534,7 +543,11 @@ class _Loader:
                 if s not in program.participants:
                     self.problem("participant-unknown", f"участник «{s}» не найден на листе «{SHEET_PARTICIPANTS}»",
                                  sheet.name, sheet.cell(r, "suppliers"), s)
+            upper = None
+            if not is_blank(rec["upper"]):
+                upper = self._expression(sheet, r, "upper", rec["upper"], set(sheet_codes))
             result[code] = Input(
+                upper=upper,
                 code=code,
                 name=as_text(rec["name"]),
                 unit=as_text(rec["unit"]),
@@ -568,7 +581,7 @@ class _Loader:
                 self.problem("value-invalid", "число знаков после запятой должно быть целым от 0 до 6",
                              sheet.name, sheet.cell(r, "precision"), rec["precision"])
                 precision = 0
-            formula = self._formula(sheet, r, rec["formula"], program)
+            formula = self._expression(sheet, r, "formula", rec["formula"], set(program.inputs))
             if formula is None:
                 self.broken_indicators.add(number)  # reported once, here; its targets are not
                 continue
@@ -584,9 +597,9 @@ class _Loader:
             ))
         return result
 
-    def _formula(self, sheet: _Sheet, r: int, raw, program: Program) -> Formula | None:
+    def _expression(self, sheet: _Sheet, r: int, key: str, raw, codes: set[str]) -> Formula | None:
         text = as_text(raw)
-        cell = sheet.cell(r, "formula")
+        cell = sheet.cell(r, key)
         if not text:
             self.problem("field-missing", "не указана формула", sheet.name, cell)
             return None
@@ -595,7 +608,7 @@ class _Loader:
         except FormulaError as exc:
             self.problem("formula-syntax", str(exc), sheet.name, cell, text)
             return None
-        unknown = [n for n in formula.names if n not in program.inputs]
+        unknown = [n for n in formula.names if n not in codes]
         if unknown:
             self.problem("formula-unknown-input", f"в формуле неизвестный код: {', '.join(unknown)}", sheet.name, cell, text)
             return None

@@ -146,6 +146,15 @@ INPUTS = [
      "Чо", "тыс. чел.", "дробное", 0, "GZ"),
 ]
 
+# Control ratios: a part can not exceed its whole ("из них" ≤ "всего").
+UPPER = {
+    "AT_OBJECTS_COMPLIANT": "AT_OBJECTS_TOTAL",
+    "AT_OBJECTS_PASSPORT": "AT_OBJECTS_TOTAL",
+    "CRIMES_PUBLIC": "CRIMES_TOTAL",
+    "ANTICOR_DONE": "ANTICOR_PLANNED",
+    "ALERT_COVERED_K": "POPULATION / 1000",
+}
+
 SOURCE_AT = "Сведения о состоянии антитеррористической защищенности подведомственных объектов"
 # (number, task, name verbatim from Table 1, unit, direction, formula, precision, source)
 INDICATORS = [
@@ -285,8 +294,8 @@ def build(path: Path) -> None:
                [14, 34, 70, 14, 28, 28, 18])
     ws.data_validation(1, 3, 200, 3, {"validate": "list", "source": ["исполнитель", "участник"]})
     table(SHEET_TASKS, [list(t) for t in TASKS], [6, 90])
-    ws = table(SHEET_INPUTS, [[c, n, s, u, k, b, sup, "сумма"] for c, n, s, u, k, b, sup in INPUTS],
-               [24, 70, 18, 12, 14, 12, 26, 18])
+    ws = table(SHEET_INPUTS, [[c, n, s, u, k, b, sup, "сумма", UPPER.get(c, "")] for c, n, s, u, k, b, sup in INPUTS],
+               [24, 70, 18, 12, 14, 12, 26, 18, 30])
     ws.data_validation(1, 4, 500, 4, {"validate": "list", "source": ["целое", "дробное"]})
     ws.data_validation(1, 7, 500, 7, {"validate": "list", "source": ["сумма"]})
     ws = table(SHEET_INDICATORS, [list(i) for i in INDICATORS], [5, 8, 60, 10, 18, 46, 12, 50])

@@ -1,0 +1,231 @@
+"""Consolidation: every workbook in an inbox → one result (values, indicators, problems).
+
+``consolidate()`` only reads: the inbox is never changed. ``report.write_workbook`` and
+``report.write_json`` turn the result into files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .cells import as_text
+from .indicators import Combined, IndicatorResult, combine, evaluate
+from .problems import ERROR, WARNING, Problem
+from .program import Program
+from .read import Submission, read_submission
+
+ACCEPTED, WITH_WARNINGS, REJECTED, MISSING = "accepted", "accepted_with_warnings", "rejected", "missing"
+PARTICIPANT_STATUS_LABELS = {
+    ACCEPTED: "принят",
+    WITH_WARNINGS: "принят с замечаниями",
+    REJECTED: "отклонён",
+    MISSING: "не представлен",
+}
+
+
+@dataclass
+class ParticipantStatus:
+    code: str
+    status: str
+    submission: Submission | None = None
+    errors: int = 0
+    warnings: int = 0
+
+
+@dataclass
+class Consolidation:
+    program: Program
+    year: int
+    inbox: Path
+    submissions: list[Submission] = field(default_factory=list)
+    participants: list[ParticipantStatus] = field(default_factory=list)
+    combined: dict[str, Combined] = field(default_factory=dict)
+    indicators: list[IndicatorResult] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def used(self) -> dict[str, Submission]:
+        return {p.code: p.submission for p in self.participants if p.submission is not None and p.status != REJECTED}
+
+    @property
+    def complete(self) -> bool:
+        """Every expected workbook arrived and no problem is an error."""
+        return not any(p.severity == ERROR for p in self.problems)
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.complete else 1
+
+    def count(self, severity: str) -> int:
+        return sum(1 for p in self.problems if p.severity == severity)
+
+    def to_dict(self) -> dict:
+        ind_by_number = {i.number: i for i in self.program.indicators}
+        return {
+            "year": self.year,
+            "program_id": self.program.program_id,
+            "program_fingerprint": self.program.fingerprint,
+            "participants": [
+                {
+                    "code": p.code,
+                    "name": self.program.participants[p.code].short_name,
+                    "status": p.status,
+                    "file": p.submission.name if p.submission else None,
+                    "errors": p.errors,
+                    "warnings": p.warnings,
+                }
+                for p in self.participants
+            ],
+            "inputs": [
+                {"code": c.code, "value": c.value, "parts": c.parts, "reason": c.reason or None}
+                for c in self.combined.values()
+            ],
+            "indicators": [
+                {
+                    "number": r.number,
+                    "name": ind_by_number[r.number].name,
+                    "direction": ind_by_number[r.number].direction,
+                    "plan": r.plan,
+                    "fact": r.fact,
+                    "status": r.status,
+                    "achievement": r.achievement,
+                    "reason": r.reason or None,
+                }
+                for r in self.indicators
+            ],
+            "issues": [
+                {
+                    "severity": p.severity,
+                    "code": p.code,
+                    "participant": p.participant,
+                    "file": p.file,
+                    "sheet": p.sheet,
+                    "cell": p.cell,
+                    "value": p.value,
+                    "message": p.message,
+                }
+                for p in self.problems
+            ],
+        }
+
+
+def inbox_files(inbox: Path) -> list[Path]:
+    """Every file under the inbox, sub-folders included, in a stable order."""
+    files = []
+    for root, dirs, names in os.walk(inbox):
+        dirs.sort()
+        files.extend(Path(root) / n for n in sorted(names))
+    return files
+
+
+def consolidate(program: Program, year: int, inbox: str | Path) -> Consolidation:
+    inbox = Path(inbox)
+    result = Consolidation(program, year, inbox)
+    for path in inbox_files(inbox):
+        name = path.relative_to(inbox).as_posix()
+        result.submissions.append(read_submission(path, program, year, name=name))
+    chosen = _choose(result.submissions)
+    _cross_checks(program, chosen)
+
+    expected = program.suppliers()
+    for code in expected:
+        sub = chosen.get(code)
+        if sub is None:
+            rejected = [s for s in result.submissions if s.participant == code and s.rejected]
+            if rejected:
+                result.participants.append(ParticipantStatus(code, REJECTED, rejected[-1]))
+            else:
+                result.participants.append(ParticipantStatus(code, MISSING))
+            continue
+        result.participants.append(ParticipantStatus(code, WITH_WARNINGS if sub.problems else ACCEPTED, sub))
+
+    supplied = {code: {c: (cell.value if cell.ok else None) for c, cell in sub.cells.items()} for code, sub in chosen.items()}
+    why = {p.code: PARTICIPANT_STATUS_LABELS[p.status] for p in result.participants if p.status in (MISSING, REJECTED)}
+    result.combined = combine(program, supplied, why)
+    result.indicators = evaluate(program, year, result.combined)
+
+    for sub in result.submissions:
+        result.problems.extend(sub.problems)
+    for p in result.participants:
+        if p.status == MISSING:
+            person = program.participants[p.code]
+            result.problems.append(Problem("participant-missing", f"нет книги участника «{person.short_name}» за {year} год",
+                                           participant=p.code))
+        if p.submission is not None:
+            p.errors = sum(1 for x in p.submission.problems if x.severity == ERROR)
+            p.warnings = sum(1 for x in p.submission.problems if x.severity == WARNING)
+    result.problems.sort(key=_problem_order)
+    return result
+
+
+def _problem_order(p: Problem):
+    # Errors first, then by participant, file and position; stable for equal keys.
+    return (p.severity != ERROR, p.participant or "", p.file or "", p.sheet or "", _cell_key(p.cell), p.code)
+
+
+def _cell_key(cell: str | None):
+    if not cell:
+        return (0, 0)
+    letters = "".join(ch for ch in cell if ch.isalpha())
+    digits = "".join(ch for ch in cell if ch.isdigit())
+    return (int(digits or 0), len(letters), letters)
+
+
+def _choose(submissions: list[Submission]) -> dict[str, Submission]:
+    """One workbook per participant: the newest by the time saved in it; the others are reported."""
+    by_participant: dict[str, list[Submission]] = {}
+    for sub in submissions:
+        if sub.usable and sub.participant:
+            by_participant.setdefault(sub.participant, []).append(sub)
+    chosen = {}
+    for code, subs in by_participant.items():
+        subs.sort(key=lambda s: (s.saved_at or dt.datetime.min, s.name))
+        newest = subs[-1]
+        chosen[code] = newest
+        for old in subs[:-1]:
+            old.superseded_by = newest.name
+            old.problem("workbook-duplicate",
+                        f"от участника есть более новая книга «{newest.name}» (сохранена {_when(newest)}); "
+                        f"эта (сохранена {_when(old)}) не учтена")
+    return chosen
+
+
+def _when(sub: Submission) -> str:
+    stamp = sub.saved_at
+    return stamp.strftime("%d.%m.%Y %H:%M") if stamp else "неизвестно когда"
+
+
+def _cross_checks(program: Program, chosen: dict[str, Submission]) -> None:
+    """Control ratios whose inputs come from different workbooks (e.g. ALERT_COVERED_K ≤ POPULATION / 1000)."""
+    for code, inp in program.inputs.items():
+        if inp.upper is None:
+            continue
+        for supplier in inp.suppliers:
+            sub = chosen.get(supplier)
+            if sub is None or code not in sub.cells or not sub.cells[code].ok:
+                continue
+            if all(n in sub.cells for n in inp.upper.names):
+                continue  # checked inside the workbook
+            totals = {}
+            for n in inp.upper.names:
+                parts = [chosen[s].cells.get(n) for s in program.inputs[n].suppliers if s in chosen]
+                if len(parts) != len(program.inputs[n].suppliers) or any(c is None or not c.ok for c in parts):
+                    break
+                totals[n] = sum(c.value for c in parts)
+            else:
+                part = sum(chosen[s].cells[code].value for s in inp.suppliers
+                           if s in chosen and code in chosen[s].cells and chosen[s].cells[code].ok)
+                try:
+                    limit = inp.upper.evaluate(totals)
+                except ZeroDivisionError:
+                    continue
+                if part > limit + 1e-9:
+                    cell = sub.cells[code]
+                    sources = ", ".join(f"{n} = {as_text(v)}" for n, v in totals.items())
+                    sub.problem("ratio-exceeded",
+                                f"{code} = {as_text(part)} больше, чем {inp.upper.text} = {as_text(limit)} ({sources})",
+                                cell.sheet, cell.cell, cell.value)
+                    cell.ok = False

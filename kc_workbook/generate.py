@@ -1,0 +1,268 @@
+"""Participant input workbooks: one per participant that supplies data for the year.
+
+Each workbook checks itself while it is being filled (a check column and a summary
+cell), and carries its identity (program, fingerprint, participant, year) in a hidden
+sheet, never in the file name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+from . import __version__
+from . import layout as L
+from .cells import format_number
+from .output import atomic_path
+from .program import Input, Program
+
+FIRST_DATA_ROW = 4  # 0-based: row 5 in Excel
+VALUE_COL, COMMENT_COL, CHECK_COL, CODE_COL = 3, 4, 5, 6
+
+
+def workbook_file_name(program: Program, participant: str, year: int) -> str:
+    p = program.participants[participant]
+    return L.safe_file_name(f"{year} {p.short_name} ({participant})") + ".xlsx"
+
+
+def generate(program: Program, year: int, out_dir: str | Path) -> Iterator[Path]:
+    """Write one workbook per supplying participant; yield each path as it is written."""
+    out_dir = Path(out_dir)
+    for code in program.suppliers():
+        path = out_dir / workbook_file_name(program, code, year)
+        write_participant_workbook(program, code, year, path)
+        yield path
+
+
+def _upper_in_workbook(inp: Input, own: dict[str, Input]) -> bool:
+    return inp.upper is not None and all(name in own for name in inp.upper.names)
+
+
+def check_text(raw, inp: Input, upper_value: float | None, upper_row: str = "") -> str:
+    """What the check column's formula shows for ``raw``: the cached value we write with it."""
+    if raw is None or raw == "":
+        return L.CHECK_EMPTY
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+        return "Проверьте: введён текст, нужно число"
+    if raw < inp.lower_bound:
+        return f"{L.CHECK_ERROR_PREFIX}: меньше {format_number(inp.lower_bound)}"
+    if inp.kind == "int" and raw != int(raw):
+        return f"{L.CHECK_ERROR_PREFIX}: нужно целое число"
+    if upper_value is not None and raw > upper_value:
+        return f"{L.CHECK_ERROR_PREFIX}: больше, чем {upper_row}"
+    return L.CHECK_OK
+
+
+def _check_formula(cell: str, inp: Input, upper_row: str, with_upper: bool) -> str:
+    """The same rules as ``check_text``, as an Excel formula; input codes are defined names."""
+    inner = f'"{L.CHECK_OK}"'
+    if with_upper:
+        guards = ",".join(f"ISNUMBER({n})" for n in inp.upper.names)
+        inner = f'IF(AND({guards},{cell}>({inp.upper.text})),"{L.CHECK_ERROR_PREFIX}: больше, чем {upper_row}",{inner})'
+    if inp.kind == "int":
+        inner = f'IF({cell}<>INT({cell}),"{L.CHECK_ERROR_PREFIX}: нужно целое число",{inner})'
+    bound = f"{inp.lower_bound:g}"
+    inner = f'IF({cell}<{bound},"{L.CHECK_ERROR_PREFIX}: меньше {format_number(inp.lower_bound)}",{inner})'
+    inner = f'IF(NOT(ISNUMBER({cell})),"Проверьте: введён текст, нужно число",{inner})'
+    return f'=IF(ISBLANK({cell}),"{L.CHECK_EMPTY}",{inner})'
+
+
+def write_participant_workbook(
+    program: Program,
+    participant: str,
+    year: int,
+    path: str | Path,
+    values: dict[str, object] | None = None,
+    comments: dict[str, str] | None = None,
+    contacts: dict[str, str] | None = None,
+    sample: bool = False,
+    saved_at: dt.datetime | None = None,
+) -> Path:
+    """Write the workbook of ``participant`` for ``year``.
+
+    ``values``/``comments``/``contacts`` pre-fill it (the demo uses them to play a
+    participant); ``saved_at`` is the time recorded in the file (fixed by default, so
+    that the same program and year give a byte-identical workbook).
+    """
+    import xlsxwriter
+
+    values, comments, contacts = values or {}, comments or {}, contacts or {}
+    person = program.participants[participant]
+    inputs = program.inputs_of(participant)
+    with atomic_path(path) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
+        wb.set_properties({
+            "title": f"Сведения за {year} год — {person.short_name}",
+            "subject": program.name,
+            "author": "kc_workbook",
+            "company": "Администрация муниципального образования «Город Кирово-Чепецк»",
+            "created": saved_at or dt.datetime(year + 1, 1, 1),
+        })
+        f = _formats(wb)
+        _title_sheet(wb, f, program, person, year, contacts, sample)
+        _data_sheet(wb, f, program, participant, year, inputs, values, comments)
+        _identity_sheet(wb, program, participant, year)
+        wb.close()
+    return Path(path)
+
+
+def _formats(wb) -> dict:
+    base = {"font_name": "Arial", "font_size": 10, "valign": "top"}
+    return {
+        "title": wb.add_format({**base, "bold": True, "font_size": 12, "text_wrap": True}),
+        "text": wb.add_format({**base, "text_wrap": True}),
+        "label": wb.add_format({**base, "bold": True, "text_wrap": True}),
+        "head": wb.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "align": "center"}),
+        "cell": wb.add_format({**base, "border": 1, "text_wrap": True}),
+        "input": wb.add_format({**base, "border": 1, "bg_color": "#FFF2CC", "locked": False}),
+        "input_num": wb.add_format({**base, "border": 1, "bg_color": "#FFF2CC", "locked": False, "num_format": "#,##0.###"}),
+        "input_text": wb.add_format({**base, "border": 1, "bg_color": "#FFF2CC", "locked": False, "text_wrap": True}),
+        "code": wb.add_format({**base, "border": 1, "font_color": "#808080"}),
+        "summary": wb.add_format({**base, "bold": True}),
+        "sample": wb.add_format({**base, "bold": True, "font_color": "#C00000", "font_size": 12}),
+        "red": wb.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"}),
+        "yellow": wb.add_format({"bg_color": "#FFEB9C", "font_color": "#9C5700"}),
+        "green": wb.add_format({"bg_color": "#C6EFCE", "font_color": "#006100"}),
+    }
+
+
+def _title_sheet(wb, f, program: Program, person, year: int, contacts: dict, sample: bool) -> None:
+    ws = wb.add_worksheet(L.SHEET_TITLE)
+    ws.set_column(0, 0, 26)
+    ws.set_column(1, 1, 80)
+    ws.merge_range(0, 0, 0, 1, "Сведения для годового отчёта о реализации муниципальной программы", f["title"])
+    ws.merge_range(1, 0, 1, 1, f"«{program.name}»", f["text"])
+    ws.set_row(1, 30)
+    if sample:
+        ws.merge_range(2, 0, 2, 1, "ОБРАЗЕЦ: демонстрационные данные kc_workbook, не являются официальными", f["sample"])
+    rows = [
+        ("Участник", person.name),
+        ("Отчётный год", str(year)),
+        ("Срок представления", program.deadline or "указан в сопроводительном письме"),
+        ("Редакция программы", program.amendment or "—"),
+    ]
+    r = 3
+    for label, value in rows:
+        ws.write_string(r, 0, label, f["label"])
+        ws.write_string(r, 1, value, f["text"])
+        r += 1
+    r += 1
+    for key, label in L.CONTACTS.items():
+        ws.write_string(r, 0, label, f["label"])
+        ws.write_string(r, 1, str(contacts.get(key, "")), f["input_text"])
+        r += 1
+    r += 1
+    ws.write_string(r, 0, "Как заполнить", f["label"])
+    steps = [
+        f"1. На листе «{L.SHEET_DATA}» заполните жёлтые ячейки: значение за {year} год и, если нужно, комментарий.",
+        "2. Вводите только число; пояснения пишите в столбце «Комментарий».",
+        "3. Столбец «Проверка» и «Итог проверки» сразу показывают ошибки: исправьте их до отправки.",
+        "4. Не удаляйте листы и строки, не меняйте столбец «Код». Имя файла менять можно.",
+        "5. Сохраните книгу (.xlsx, .xls или .ods) и отправьте её ответным письмом.",
+    ]
+    for step in steps:
+        ws.write_string(r, 1, step, f["text"])
+        r += 1
+    ws.protect("", {"format_columns": True, "format_rows": True})
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+
+
+def _data_sheet(wb, f, program: Program, participant: str, year: int, inputs: list[Input], values: dict, comments: dict):
+    person = program.participants[participant]
+    ws = wb.add_worksheet(L.SHEET_DATA)
+    widths = [5, 60, 10, 16, 30, 30, 22]
+    for c, w in enumerate(widths):
+        ws.set_column(c, c, w)
+    ws.merge_range(0, 0, 0, 6, f"Исходные данные за {year} год — {person.short_name}", f["title"])
+    ws.write_string(1, 1, "Итог проверки:", f["label"])
+    headers = [L.HEAD_NUMBER, L.HEAD_NAME, L.HEAD_UNIT, L.value_header(year), L.HEAD_COMMENT, L.HEAD_CHECK, L.HEAD_CODE]
+    ws.write_row(FIRST_DATA_ROW - 1, 0, headers, f["head"])
+    row_of = {inp.code: FIRST_DATA_ROW + i for i, inp in enumerate(inputs)}
+    own = {inp.code: inp for inp in inputs}
+    checks = []
+    for i, inp in enumerate(inputs):
+        r = row_of[inp.code]
+        cell = f"D{r + 1}"
+        ws.write_number(r, 0, i + 1, f["cell"])
+        ws.write_string(r, 1, inp.name, f["cell"])
+        ws.write_string(r, 2, inp.unit, f["cell"])
+        raw = values.get(inp.code)
+        if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+            ws.write_number(r, VALUE_COL, raw, f["input_num"])
+        elif raw not in (None, ""):
+            ws.write_string(r, VALUE_COL, str(raw), f["input_num"])
+        else:
+            ws.write_blank(r, VALUE_COL, None, f["input_num"])
+        ws.write_string(r, COMMENT_COL, comments.get(inp.code, ""), f["input_text"])
+        with_upper = _upper_in_workbook(inp, own)
+        upper_row = ""
+        upper_value = None
+        if with_upper:
+            upper_row = "строка № " + ", ".join(str(row_of[n] - FIRST_DATA_ROW + 1) for n in inp.upper.names)
+            known = {n: values.get(n) for n in inp.upper.names}
+            if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in known.values()):
+                try:
+                    upper_value = inp.upper.evaluate({n: float(v) for n, v in known.items()})
+                except ZeroDivisionError:
+                    upper_value = None
+        result = check_text(raw, inp, upper_value, upper_row)
+        checks.append(result)
+        ws.write_formula(r, CHECK_COL, _check_formula(cell, inp, upper_row, with_upper), f["cell"], result)
+        ws.write_string(r, CODE_COL, inp.code, f["code"])
+        ws.data_validation(r, VALUE_COL, r, VALUE_COL, _validation(inp))
+        wb.define_name(inp.code, f"='{L.SHEET_DATA}'!$D${r + 1}")
+    first, last = FIRST_DATA_ROW + 1, FIRST_DATA_ROW + len(inputs)
+    errors = sum(1 for c in checks if c.startswith(L.CHECK_ERROR_PREFIX))
+    filled = sum(1 for inp in inputs if isinstance(values.get(inp.code), (int, float)) and not isinstance(values.get(inp.code), bool))
+    n_err = f'SUMPRODUCT(--(LEFT(F{first}:F{last},{len(L.CHECK_ERROR_PREFIX)})="{L.CHECK_ERROR_PREFIX}"))'
+    summary = (f'=IF({n_err}>0,"Есть ошибки: "&{n_err},'
+               f'"Заполнено "&COUNT(D{first}:D{last})&" из {len(inputs)}")')
+    cached = f"Есть ошибки: {errors}" if errors else f"Заполнено {filled} из {len(inputs)}"
+    ws.write_formula(1, 3, summary, f["summary"], cached)
+    check_range = f"F{first}:F{last}"
+    ws.conditional_format(check_range, {"type": "text", "criteria": "begins with", "value": L.CHECK_ERROR_PREFIX, "format": f["red"]})
+    ws.conditional_format(check_range, {"type": "text", "criteria": "begins with", "value": "Проверьте", "format": f["yellow"]})
+    ws.conditional_format(check_range, {"type": "cell", "criteria": "==", "value": f'"{L.CHECK_OK}"', "format": f["green"]})
+    ws.freeze_panes(FIRST_DATA_ROW, 0)
+    ws.protect("", {"format_columns": True, "format_rows": True})
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(FIRST_DATA_ROW - 1)
+    ws.activate()
+
+
+def _validation(inp: Input) -> dict:
+    whole = inp.kind == "int"
+    bound = int(inp.lower_bound) if whole else inp.lower_bound
+    what = "целое число" if whole else "число"
+    title = (inp.symbol or inp.code)[:32]
+    return {
+        "validate": "integer" if whole else "decimal",
+        "criteria": ">=",
+        "value": bound,
+        "input_title": title,
+        "input_message": f"{inp.name} ({inp.unit})"[:255],
+        "error_title": "Неверное значение",
+        "error_message": f"Введите {what} не меньше {format_number(float(bound))}.",
+    }
+
+
+def _identity_sheet(wb, program: Program, participant: str, year: int) -> None:
+    ws = wb.add_worksheet(L.SHEET_IDENTITY)
+    rows = [
+        (L.ID_FORMAT, L.FORMAT),
+        (L.ID_PROGRAM, program.program_id),
+        (L.ID_FINGERPRINT, program.fingerprint),
+        (L.ID_AMENDMENT, program.amendment),
+        (L.ID_PARTICIPANT, participant),
+        (L.ID_YEAR, str(year)),
+        (L.ID_VERSION, __version__),
+    ]
+    for r, (key, value) in enumerate(rows):
+        ws.write_string(r, 0, key)
+        ws.write_string(r, 1, value)
+    ws.protect("")
+    ws.very_hidden()

@@ -1,0 +1,57 @@
+"""The participant workbook's layout: what ``generate`` writes and ``read`` looks for.
+
+The reader finds everything by text, never by position: the identity sheet by its name,
+the data by the header cells «Код» and «Значение…» and the input codes under them, so
+that inserted rows, re-sorting and inserted columns do not break reading.
+"""
+
+from __future__ import annotations
+
+import re
+
+FORMAT = "kc_workbook/participant-workbook/1"
+
+SHEET_TITLE = "Титул"
+SHEET_DATA = "Данные"
+SHEET_IDENTITY = "_kc"
+
+HEAD_NUMBER = "№"
+HEAD_NAME = "Наименование"
+HEAD_UNIT = "Ед. изм."
+HEAD_VALUE_PREFIX = "Значение"
+HEAD_COMMENT = "Комментарий"
+HEAD_CHECK = "Проверка"
+HEAD_CODE = "Код"
+
+# Identity keys in the hidden sheet (column A: key, column B: value).
+ID_FORMAT = "format"
+ID_PROGRAM = "program_id"
+ID_FINGERPRINT = "program_fingerprint"
+ID_AMENDMENT = "program_amendment"
+ID_PARTICIPANT = "participant"
+ID_YEAR = "year"
+ID_VERSION = "template_version"
+
+# Labels of the contact cells on the title sheet; the value is in the next column.
+CONTACTS = {"fio": "Заполнил (ФИО)", "position": "Должность", "phone": "Телефон", "email": "E-mail"}
+
+CHECK_OK = "ОК"
+CHECK_EMPTY = "Не заполнено"
+CHECK_ERROR_PREFIX = "Ошибка"
+
+
+def value_header(year: int) -> str:
+    return f"{HEAD_VALUE_PREFIX} за {year} год"
+
+
+_UNSAFE = re.compile(r'[<>:"/\\|?*«»\x00-\x1f]')
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+
+
+def safe_file_name(text: str, limit: int = 120) -> str:
+    """A file name that Windows accepts and a Russian reader recognises."""
+    name = _UNSAFE.sub("", text)
+    name = re.sub(r"\s+", " ", name).strip(" .")
+    if name.split(".")[0].upper() in _RESERVED:
+        name = "_" + name
+    return name[:limit].rstrip(" .") or "книга"

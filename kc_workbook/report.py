@@ -1,0 +1,271 @@
+"""The consolidated workbook (xlsxwriter) and its JSON twin.
+
+Everything that came from a participant is written as text or a number, never as a
+formula or a link. The workbook is deterministic: fixed document dates, stable order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from .consolidate import PARTICIPANT_STATUS_LABELS, Consolidation
+from .indicators import MET, MISSED, NO_DATA, STATUS_LABELS
+from .output import atomic_path, write_text_atomic
+from .problems import ERROR
+from .program import DIRECTION_LABELS
+
+SEVERITY_LABELS = {"error": "ошибка", "warning": "предупреждение"}
+
+
+def write_json(result: Consolidation, path: str | Path) -> Path:
+    write_text_atomic(path, json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    return Path(path)
+
+
+def write_workbook(result: Consolidation, path: str | Path) -> Path:
+    import xlsxwriter
+
+    with atomic_path(path) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
+                                            "strings_to_numbers": False})
+        wb.set_properties({
+            "title": f"Сводный отчёт за {result.year} год",
+            "subject": result.program.name,
+            "author": "kc_workbook",
+            "created": dt.datetime(result.year + 1, 1, 1),
+        })
+        f = _Formats(wb)
+        _summary(wb, f, result)
+        _indicators(wb, f, result)
+        _inputs(wb, f, result)
+        _participants(wb, f, result)
+        _problems(wb, f, result)
+        wb.close()
+    return Path(path)
+
+
+class _Formats:
+    def __init__(self, wb):
+        self.wb = wb
+        base = {"font_name": "Arial", "font_size": 10, "valign": "top"}
+        self.base = base
+        self.title = wb.add_format({**base, "bold": True, "font_size": 13})
+        self.head = wb.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
+                                   "align": "center"})
+        self.text = wb.add_format({**base, "border": 1, "text_wrap": True})
+        self.plain = wb.add_format({**base, "text_wrap": True})
+        self.bold = wb.add_format({**base, "bold": True, "text_wrap": True})
+        self.int = wb.add_format({**base, "border": 1, "num_format": "0"})
+        self.when = wb.add_format({**base, "border": 1, "num_format": "dd.mm.yyyy hh:mm"})
+        self.red = wb.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
+        self.green = wb.add_format({"bg_color": "#C6EFCE", "font_color": "#006100"})
+        self.grey = wb.add_format({"bg_color": "#E7E6E6", "font_color": "#595959"})
+        self.yellow = wb.add_format({"bg_color": "#FFEB9C", "font_color": "#9C5700"})
+        self._numbers = {}
+
+    def number(self, digits: int):
+        if digits not in self._numbers:
+            pattern = "0" if digits <= 0 else "0." + "0" * digits
+            self._numbers[digits] = self.wb.add_format({**self.base, "border": 1, "num_format": pattern})
+        return self._numbers[digits]
+
+
+def _sheet(wb, f, name: str, title: str, headers: list[str], widths: list[int], header_row: int = 2):
+    ws = wb.add_worksheet(name)
+    ws.write_string(0, 0, title, f.title)
+    ws.write_row(header_row, 0, headers, f.head)
+    ws.set_row(header_row, 30)
+    for c, w in enumerate(widths):
+        ws.set_column(c, c, w)
+    ws.freeze_panes(header_row + 1, 0)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(header_row)
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+    ws.set_footer("&CСтраница &P из &N")
+    return ws
+
+
+def _fit_height(ws, r: int, values, widths) -> None:
+    """Row height for wrapped text: neither Excel nor LibreOffice grows rows of a written file."""
+    lines = 1
+    for value, width in zip(values, widths):
+        if isinstance(value, str) and value:
+            per_line = max(4, int(width * 1.15))
+            lines = max(lines, sum(-(-max(len(part), 1) // per_line) for part in value.split("\n")))
+    if lines > 1:
+        ws.set_row(r, min(409, 13 * lines + 2))
+
+
+def _cell(ws, r, c, value, fmt):
+    """Numbers as numbers, everything else as text: never a formula or a link."""
+    if value is None:
+        ws.write_blank(r, c, None, fmt)
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        ws.write_number(r, c, value, fmt)
+    elif isinstance(value, dt.datetime):
+        ws.write_datetime(r, c, value, fmt)
+    else:
+        ws.write_string(r, c, str(value), fmt)
+
+
+def _summary(wb, f, result: Consolidation) -> None:
+    prog = result.program
+    ws = wb.add_worksheet("Сводка")
+    ws.set_column(0, 0, 38)
+    ws.set_column(1, 1, 90)
+    ws.write_string(0, 0, f"Сводный отчёт о реализации муниципальной программы за {result.year} год", f.title)
+    ws.merge_range(1, 0, 1, 1, f"«{prog.name}»", f.plain)
+    ws.set_row(1, 28)
+    expected = len(result.participants)
+    received = sum(1 for p in result.participants if p.status in ("accepted", "accepted_with_warnings"))
+    counts = {s: sum(1 for r in result.indicators if r.status == s) for s in STATUS_LABELS}
+    rows = [
+        ("Отчётный год", str(result.year)),
+        ("Редакция программы", prog.amendment or "не указана"),
+        ("Книги участников", f"приняты {received} из {expected}"),
+        ("Показатели", f"достигнуто {counts[MET]}, не достигнуто {counts[MISSED]}, нет данных {counts[NO_DATA]}, "
+                       f"цель не установлена {counts['no_target']} (всего {len(result.indicators)})"),
+        ("Замечания", f"ошибок {result.count('error')}, предупреждений {result.count('warning')} "
+                      "(лист «Замечания»)"),
+        ("Правило для «отсутствие случаев»", prog.settings.zero_rule_text),
+        ("Сравнение с целью", "увеличение — факт не ниже плана, снижение — факт не выше плана, с точностью, "
+                              "с которой задан план; отсутствие случаев — факт равен 0"),
+        ("Определение программы", f"{Path(prog.path).name}, отпечаток {prog.fingerprint}"),
+    ]
+    r = 3
+    for label, value in rows:
+        ws.write_string(r, 0, label, f.bold)
+        ws.write_string(r, 1, value, f.plain)
+        _fit_height(ws, r, [label, value], [38, 90])
+        r += 1
+    main = [p for p in result.problems if p.severity == ERROR][:15]
+    r += 1
+    ws.write_string(r, 0, "Главное, что нужно исправить" if main else "Ошибок нет", f.bold)
+    for p in main:
+        r += 1
+        ws.write_string(r, 1, str(p), f.plain)
+        _fit_height(ws, r, ["", str(p)], [38, 90])
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.activate()
+
+
+def _indicators(wb, f, result: Consolidation) -> None:
+    headers = ["№", "Задача", "Показатель", "Ед. изм.", "Направление", f"План {result.year}", f"Факт {result.year}",
+               "Отклонение", "Достижение (СД), %", "Статус", "Причина / примечание"]
+    widths = [5, 7, 55, 9, 14, 11, 11, 11, 12, 16, 45]
+    ws = _sheet(wb, f, "Показатели", f"Сведения о достижении значений показателей за {result.year} год", headers, widths)
+    by_number = {i.number: i for i in result.program.indicators}
+    first = 3
+    for i, res in enumerate(result.indicators):
+        ind = by_number[res.number]
+        r = first + i
+        num = f.number(ind.precision)
+        _cell(ws, r, 0, ind.number, f.int)
+        _cell(ws, r, 1, ind.task, f.int)
+        _cell(ws, r, 2, ind.name, f.text)
+        _cell(ws, r, 3, ind.unit, f.text)
+        _cell(ws, r, 4, DIRECTION_LABELS[ind.direction], f.text)
+        _cell(ws, r, 5, res.plan, num)
+        _cell(ws, r, 6, res.fact, f.number(max(ind.precision, 1)) if res.fact is not None else num)
+        _cell(ws, r, 7, res.deviation, f.number(max(ind.precision, 1)))
+        _cell(ws, r, 8, None if res.achievement is None else round(res.achievement * 100, 1), f.number(1))
+        _cell(ws, r, 9, STATUS_LABELS[res.status], f.text)
+        _cell(ws, r, 10, res.reason, f.text)
+        _fit_height(ws, r, [None, None, ind.name, None, None, None, None, None, None, None, res.reason], widths)
+    last = first + len(result.indicators) - 1
+    rng = f"A{first + 1}:K{last + 1}"
+    for label, fmt in ((STATUS_LABELS[MISSED], f.red), (STATUS_LABELS[MET], f.green), (STATUS_LABELS[NO_DATA], f.grey)):
+        ws.conditional_format(rng, {"type": "formula", "criteria": f'=$J{first + 1}="{label}"', "format": fmt})
+    ws.autofilter(first - 1, 0, last, len(headers) - 1)
+    chart = wb.add_chart({"type": "bar"})
+    chart.add_series({
+        "name": "Достижение, %",
+        "categories": ["Показатели", first, 0, last, 0],
+        "values": ["Показатели", first, 8, last, 8],
+        "fill": {"color": "#5B9BD5"},
+    })
+    chart.set_title({"name": "Степень достижения показателей, %"})
+    chart.set_x_axis({"min": 0, "max": 100})
+    chart.set_y_axis({"reverse": True, "name": "№ показателя"})
+    chart.set_legend({"none": True})
+    ws.insert_chart(last + 3, 2, chart, {"x_scale": 1.4, "y_scale": 1.2})
+
+
+def _inputs(wb, f, result: Consolidation) -> None:
+    headers = ["Код", "Исходные данные", "Ед. изм.", "Участник", "Файл", "Лист", "Ячейка", "Введено", "Принято",
+               "Итого по программе", "Примечание"]
+    widths = [20, 50, 9, 26, 30, 10, 8, 14, 12, 13, 40]
+    ws = _sheet(wb, f, "Исходные данные", f"Исходные данные за {result.year} год и их источники", headers, widths)
+    prog = result.program
+    used = result.used
+    r = 3
+    for code, combined in result.combined.items():
+        inp = prog.inputs[code]
+        digits = 0 if inp.kind == "int" else 3
+        for supplier in inp.suppliers:
+            sub = used.get(supplier)
+            cell = sub.cells.get(code) if sub else None
+            row = [code, inp.name, inp.unit, prog.participants[supplier].short_name,
+                   sub.name if sub else None, cell.sheet if cell else None, cell.cell if cell else None,
+                   cell.raw if cell else None]
+            for c, value in enumerate(row):
+                _cell(ws, r, c, value, f.text)
+            _cell(ws, r, 8, cell.value if cell and cell.ok else None, f.number(digits))
+            _cell(ws, r, 9, combined.value, f.number(digits))
+            note = combined.reason if combined.value is None else (cell.comment if cell else "")
+            _cell(ws, r, 10, note, f.text)
+            _fit_height(ws, r, row + [None, None, note], widths)
+            r += 1
+    ws.autofilter(2, 0, max(r - 1, 3), len(headers) - 1)
+    ws.conditional_format(3, 9, max(r - 1, 3), 9, {"type": "blanks", "format": f.grey})
+
+
+def _participants(wb, f, result: Consolidation) -> None:
+    headers = ["Код", "Участник", "Статус", "Файл", "Сохранён", "Версия шаблона", "Ошибок", "Предупреждений",
+               "Заполнил"]
+    widths = [12, 40, 20, 36, 16, 10, 9, 9, 36]
+    ws = _sheet(wb, f, "Участники", f"Книги участников за {result.year} год", headers, widths)
+    r = 3
+    for p in result.participants:
+        sub = p.submission
+        contact = ", ".join(v for v in (sub.contacts.get("fio"), sub.contacts.get("position"), sub.contacts.get("phone"))
+                            if v) if sub else ""
+        row = [p.code, result.program.participants[p.code].short_name, PARTICIPANT_STATUS_LABELS[p.status],
+               sub.name if sub else None]
+        for c, value in enumerate(row):
+            _cell(ws, r, c, value, f.text)
+        _cell(ws, r, 4, sub.saved_at if sub else None, f.when)
+        _cell(ws, r, 5, sub.template_version if sub else None, f.text)
+        _cell(ws, r, 6, p.errors, f.int)
+        _cell(ws, r, 7, p.warnings, f.int)
+        _cell(ws, r, 8, contact, f.text)
+        _fit_height(ws, r, row + [None, None, None, None, contact], widths)
+        r += 1
+    last = max(r - 1, 3)
+    rng = f"A4:I{last + 1}"
+    ws.conditional_format(rng, {"type": "formula", "criteria": '=OR($C4="отклонён",$C4="не представлен")', "format": f.red})
+    ws.conditional_format(rng, {"type": "formula", "criteria": '=$C4="принят с замечаниями"', "format": f.yellow})
+    ws.autofilter(2, 0, last, len(headers) - 1)
+
+
+def _problems(wb, f, result: Consolidation) -> None:
+    headers = ["№", "Важность", "Код", "Участник", "Файл", "Лист", "Ячейка", "Значение", "Что не так", "Что сделать"]
+    widths = [5, 14, 22, 24, 30, 12, 8, 16, 55, 45]
+    ws = _sheet(wb, f, "Замечания", f"Замечания по книгам участников за {result.year} год", headers, widths)
+    names = result.program.participants
+    r = 3
+    for i, p in enumerate(result.problems, start=1):
+        row = [i, SEVERITY_LABELS[p.severity], p.code, names[p.participant].short_name if p.participant in names else "",
+               p.file, p.sheet, p.cell, p.value, p.message, p.hint]
+        for c, value in enumerate(row):
+            _cell(ws, r, c, value, f.int if c == 0 else f.text)
+        _fit_height(ws, r, row, widths)
+        r += 1
+    last = max(r - 1, 3)
+    ws.conditional_format(f"B4:B{last + 1}", {"type": "cell", "criteria": "==", "value": '"ошибка"', "format": f.red})
+    ws.autofilter(2, 0, last, len(headers) - 1)
