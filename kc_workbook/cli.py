@@ -198,10 +198,17 @@ def _print_result(result) -> None:
         if p.status != "accepted":
             name = result.program.participants[p.code].short_name
             click.echo(f"  {name}: {PARTICIPANT_STATUS_LABELS[p.status]}")
+    from .cells import format_number
+
     counts = {}
     for r in result.indicators:
         counts[r.status] = counts.get(r.status, 0) + 1
     click.echo("Показатели: " + ", ".join(f"{STATUS_LABELS[s]} — {n}" for s, n in counts.items()))
+    precision = {i.number: i.precision for i in result.program.indicators}
+    for r in result.indicators:
+        plan = "—" if r.plan is None else format_number(r.plan, precision[r.number])
+        fact = "—" if r.fact is None else format_number(r.fact, max(precision[r.number], 1))
+        click.echo(f"  {r.number:>2}. план {plan:>7}, факт {fact:>7}: {STATUS_LABELS[r.status]}")
     errors = [p for p in result.problems if p.severity == "error"]
     click.echo(f"Замечания: ошибок {len(errors)}, предупреждений {result.count('warning')}")
     for p in errors[:10]:

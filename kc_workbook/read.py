@@ -248,19 +248,25 @@ def _formula_errors(sub: Submission, missing_cells) -> None:
     try:
         import openpyxl
 
-        wb = openpyxl.load_workbook(sub.path, read_only=True, data_only=True)
-        try:
-            for inp, sheet_name, where in missing_cells:
-                value = wb[sheet_name][where].value
-                if isinstance(value, str) and value.startswith("#"):
-                    sub.problems[:] = [p for p in sub.problems
-                                       if not (p.code == "value-missing" and p.sheet == sheet_name and p.cell == where)]
-                    sub.problem("value-formula-error", f"ошибка формулы {value}", sheet_name, where, value)
-                    sub.cells[inp.code].raw = value
-        finally:
-            wb.close()
+        found = {}
+        for data_only in (True, False):
+            wb = openpyxl.load_workbook(sub.path, read_only=True, data_only=data_only)
+            try:
+                for inp, sheet_name, where in missing_cells:
+                    value = wb[sheet_name][where].value
+                    if isinstance(value, str) and value.startswith("#") and data_only:
+                        found[inp.code] = (sheet_name, where, value, f"ошибка формулы {value}")
+                    elif isinstance(value, str) and value.startswith("=") and inp.code not in found:
+                        found[inp.code] = (sheet_name, where, value, f"формула {value} без вычисленного значения")
+            finally:
+                wb.close()
     except Exception:  # the value is reported as missing, which is still an error
-        pass
+        return
+    for code, (sheet_name, where, value, message) in found.items():
+        sub.problems[:] = [p for p in sub.problems
+                           if not (p.code == "value-missing" and p.sheet == sheet_name and p.cell == where)]
+        sub.problem("value-formula-error", message, sheet_name, where, value)
+        sub.cells[code].raw = value
 
 
 def _check_ratios(sub: Submission, program: Program) -> None:

@@ -1,0 +1,49 @@
+"""Driving a real spreadsheet application (LibreOffice headless) from the tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+FILTERS = {"xlsx": "Calc MS Excel 2007 XML", "ods": "calc8", "xls": "MS Excel 97"}
+UNO_PYTHON = "/usr/bin/python3"
+HERE = Path(__file__).resolve().parent
+
+
+def available() -> bool:
+    if not shutil.which("soffice") or not Path(UNO_PYTHON).exists():
+        return False
+    probe = subprocess.run([UNO_PYTHON, "-c", "import uno"], capture_output=True, env=_clean_env())
+    return probe.returncode == 0
+
+
+def require() -> None:
+    """Skip on a developer machine without LibreOffice; under CI its absence is a failure."""
+    if available():
+        return
+    message = "LibreOffice (soffice) with python3-uno is needed: apt-get install libreoffice-calc-nogui python3-uno"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def _clean_env() -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV", "PYENV"))}
+    env["PATH"] = "/usr/bin:/bin:/usr/local/bin"
+    env.setdefault("HOME", "/tmp")
+    return env
+
+
+def fill(jobs: list[dict]) -> None:
+    """Each job: src, dst, format ("xlsx" | "ods" | "xls"), values {name or "Sheet!A1": value}."""
+    payload = [{**job, "src": str(job["src"]), "dst": str(job["dst"]), "filter": FILTERS[job["format"]]} for job in jobs]
+    result = subprocess.run([UNO_PYTHON, str(HERE / "lo_uno_fill.py")], input=json.dumps(payload), text=True,
+                            capture_output=True, env=_clean_env(), timeout=600)
+    assert result.returncode == 0, result.stderr
+    for job in jobs:
+        assert Path(job["dst"]).exists(), f"LibreOffice did not write {job['dst']}: {result.stderr}"

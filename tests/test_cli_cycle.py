@@ -1,0 +1,93 @@
+"""generate → consolidate → check → demo through the CLI, with exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from click.testing import CliRunner
+
+from conftest import GOOD, YEAR, edit_workbook, fill_openpyxl
+from kc_workbook.cli import main
+
+
+def run(*args, **kwargs):
+    return CliRunner().invoke(main, [str(a) for a in args], **kwargs)
+
+
+def test_generate_writes_one_workbook_per_supplier(tmp_path, program):
+    result = run("generate", "--year", YEAR, "--out", tmp_path)
+    assert result.exit_code == 0, result.output
+    files = sorted(p.name for p in tmp_path.iterdir())
+    assert len(files) == len(program.suppliers()) == 8
+    assert "2025 МО МВД России Кирово-Чепецкий (MVD).xlsx" in files
+    assert all(name in result.output for name in files)
+
+
+def test_generate_rejects_a_year_outside_the_program(tmp_path):
+    result = run("generate", "--year", 2019, "--out", tmp_path)
+    assert result.exit_code == 2 and "2019" in result.output
+
+
+def test_consolidate_exit_0_when_everything_is_accepted(good_inbox, tmp_path):
+    out, js = tmp_path / "c.xlsx", tmp_path / "c.json"
+    result = run("consolidate", "--year", YEAR, good_inbox, "--out", out, "--json", js)
+    assert result.exit_code == 0, result.output
+    assert out.exists() and json.loads(js.read_text(encoding="utf-8"))["year"] == YEAR
+
+
+def test_consolidate_exit_1_when_a_workbook_is_missing(good_inbox, tmp_path):
+    os.remove(good_inbox / "ответ mvd.xlsx")
+    out = tmp_path / "c.xlsx"
+    result = run("consolidate", "--year", YEAR, good_inbox, "--out", out)
+    assert result.exit_code == 1
+    assert out.exists()
+    assert "МО МВД России «Кирово-Чепецкий»: не представлен" in result.output
+
+
+def test_consolidate_exit_2_for_a_broken_program(good_inbox, tmp_path, template_copy):
+    edit_workbook(template_copy, {("Показатели", "F2"): "NOPE"})
+    out = tmp_path / "c.xlsx"
+    result = run("consolidate", "--year", YEAR, good_inbox, "--program", template_copy, "--out", out)
+    assert result.exit_code == 2
+    assert "Показатели!F2" in result.output
+    assert not out.exists()
+
+
+def test_consolidate_default_output_path(good_inbox, tmp_path):
+    runner = CliRunner()
+    with runner.isolated_filesystem(temp_dir=tmp_path):
+        result = runner.invoke(main, ["consolidate", "--year", str(YEAR), str(good_inbox)])
+        assert result.exit_code == 0, result.output
+        assert os.path.exists(f"output/{YEAR}/consolidated_{YEAR}.xlsx")
+
+
+def test_consolidate_into_an_unwritable_place_is_a_message(good_inbox, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = run("consolidate", "--year", YEAR, good_inbox, "--out", blocker / "c.xlsx")
+    assert result.exit_code == 2
+    assert "Ошибка" in result.output and "Traceback" not in result.output
+
+
+def test_check_reports_problems_with_cells(blank_workbooks, tmp_path):
+    bad = fill_openpyxl(blank_workbooks["MVD"], tmp_path / "мвд.xlsx", {**GOOD["MVD"], "CRIMES_PUBLIC": "много"})
+    good = fill_openpyxl(blank_workbooks["HEALTH"], tmp_path / "здрав.xlsx", GOOD["HEALTH"])
+    result = run("check", good)
+    assert result.exit_code == 0, result.output
+    result = run("check", good, bad)
+    assert result.exit_code == 1
+    assert "Данные!D6" in result.output
+
+
+def test_demo_writes_every_sheet(tmp_path):
+    from python_calamine import CalamineWorkbook
+
+    result = run("demo", "--out", tmp_path / "demo")
+    assert result.exit_code == 0, result.output
+    book = tmp_path / "demo" / "consolidated_2025.xlsx"
+    assert CalamineWorkbook.from_path(str(book)).sheet_names == ["Сводка", "Показатели", "Исходные данные", "Участники",
+                                                                 "Замечания"]
+    data = json.loads((tmp_path / "demo" / "consolidated_2025.json").read_text(encoding="utf-8"))
+    found = {i["code"] for i in data["issues"]}
+    assert {"value-as-text", "value-not-number", "workbook-duplicate", "lock-file-skipped", "not-a-workbook"} <= found

@@ -1,0 +1,105 @@
+"""Round trip through a real spreadsheet application: LibreOffice opens the generated
+workbooks, a "person" types values into them, and saves them as .xlsx, .ods and .xls
+under other names; kc_workbook reads them back and consolidates."""
+
+from __future__ import annotations
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+import libreoffice
+from conftest import GOOD, YEAR, expected_facts
+from kc_workbook.consolidate import consolidate
+
+pytestmark = pytest.mark.libreoffice
+
+# participant → (format, returned file name, values typed; text where a person typed text)
+TYPED = {
+    "CONTROL": ("xlsx", "население.xlsx", GOOD["CONTROL"]),
+    "EDU": ("xlsx", "Копия отчёт образование (2).xlsx", GOOD["EDU"]),
+    "CULTURE": ("ods", "культура/ответ.ods", GOOD["CULTURE"]),
+    "GZ": ("ods", "гз.ods", {"VIDEO_PLACES": 56, "ALERT_COVERED_K": "68,4"}),
+    "MVD": ("xls", "МВД.xls", {**GOOD["MVD"], "CRIMES_TOTAL": "1 234"}),
+    "JUVENILE": ("xls", "кдн.xls", GOOD["JUVENILE"]),
+    "HEALTH": ("xlsx", "здравоохранение.xlsx", GOOD["HEALTH"]),
+    "MUNSERV": ("ods", "кадры.ods", GOOD["MUNSERV"]),
+}
+
+
+@pytest.fixture(scope="module")
+def office_inbox(blank_workbooks, tmp_path_factory):
+    libreoffice.require()
+    base = tmp_path_factory.mktemp("office")
+    inbox = base / "inbox"
+    jobs = []
+    for code, (fmt, name, values) in TYPED.items():
+        dst = inbox / name
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        jobs.append({"src": blank_workbooks[code], "dst": dst, "format": fmt,
+                     "values": {**values, "Титул!B9": f"Исполнитель {code}"}})
+    # Extra files, outside the inbox: a re-save without changes, a ratio error, rows inserted and a sheet renamed.
+    extra = {
+        "resaved": {"src": blank_workbooks["MVD"], "dst": base / "resaved.xlsx", "format": "xlsx", "values": {}},
+        "ratio": {"src": blank_workbooks["MVD"], "dst": base / "ratio.xlsx", "format": "xlsx",
+                  "values": {**GOOD["MVD"], "CRIMES_PUBLIC": 2000}},
+        "moved": {"src": blank_workbooks["MVD"], "dst": base / "moved.ods", "format": "ods",
+                  "values": GOOD["MVD"], "insert_rows": {"Данные": [2, 6]}, "rename_sheets": {"Данные": "Мои данные"}},
+    }
+    libreoffice.fill(jobs + list(extra.values()))
+    return inbox, {k: v["dst"] for k, v in extra.items()}
+
+
+def test_facts_equal_an_independent_computation(program, office_inbox):
+    inbox, _ = office_inbox
+    result = consolidate(program, YEAR, inbox)
+    assert {p.status for p in result.participants} <= {"accepted", "accepted_with_warnings"}
+    assert sorted((p.code, p.participant, p.cell) for p in result.problems) == [
+        ("value-as-text", "GZ", "D6"), ("value-as-text", "MVD", "D5")]
+    expected = expected_facts(GOOD)
+    for r in result.indicators:
+        assert r.fact == pytest.approx(expected[r.number]), r.number
+    assert result.used["CULTURE"].name == "культура/ответ.ods"
+    assert result.used["MVD"].kind == "xls" and result.used["GZ"].kind == "ods"
+    assert result.used["EDU"].contacts["fio"] == "Исполнитель EDU"
+
+
+def test_our_cached_formula_values_equal_what_libreoffice_computes(program, blank_workbooks, office_inbox):
+    _, extra = office_inbox
+
+    def check_cells(path):
+        rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Данные").to_python(skip_empty_area=False)
+        return [rows[1][3]] + [r[5] for r in rows[4:]]
+
+    assert check_cells(extra["resaved"]) == check_cells(blank_workbooks["MVD"])
+    assert check_cells(blank_workbooks["MVD"])[0] == "Заполнено 0 из 7"
+
+
+def test_the_workbook_flags_a_mistake_before_it_is_sent(office_inbox):
+    _, extra = office_inbox
+    rows = CalamineWorkbook.from_path(str(extra["ratio"])).get_sheet_by_name("Данные").to_python(skip_empty_area=False)
+    assert rows[1][3] == "Есть ошибки: 1"
+    assert rows[5][5].startswith("Ошибка") and rows[4][5] == "ОК"
+
+
+def test_inserted_rows_and_a_renamed_sheet_in_libreoffice(program, office_inbox):
+    from kc_workbook.read import read_submission
+
+    _, extra = office_inbox
+    sub = read_submission(extra["moved"], program, YEAR)
+    assert sub.problems == []
+    assert sub.values() == {k: float(v) for k, v in GOOD["MVD"].items()}
+    assert sub.cells["CRIMES_TOTAL"].sheet == "Мои данные"
+    assert sub.cells["CRIMES_TOTAL"].cell != "D5"
+
+
+def test_the_consolidated_workbook_opens_in_libreoffice(program, office_inbox, tmp_path):
+    import subprocess
+
+    from kc_workbook.report import write_workbook
+
+    inbox, _ = office_inbox
+    out = write_workbook(consolidate(program, YEAR, inbox), tmp_path / "c.xlsx")
+    done = subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
+                           "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)],
+                          capture_output=True, timeout=300)
+    assert done.returncode == 0 and (tmp_path / "c.pdf").stat().st_size > 10_000
