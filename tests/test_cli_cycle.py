@@ -54,12 +54,11 @@ def test_consolidate_exit_2_for_a_broken_program(good_inbox, tmp_path, template_
     assert not out.exists()
 
 
-def test_consolidate_default_output_path(good_inbox, tmp_path):
-    runner = CliRunner()
-    with runner.isolated_filesystem(temp_dir=tmp_path):
-        result = runner.invoke(main, ["consolidate", "--year", str(YEAR), str(good_inbox)])
-        assert result.exit_code == 0, result.output
-        assert os.path.exists(f"output/{YEAR}/consolidated_{YEAR}.xlsx")
+def test_consolidate_default_output_path(good_inbox, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("consolidate", "--year", YEAR, good_inbox)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "output" / str(YEAR) / f"consolidated_{YEAR}.xlsx").exists()
 
 
 def test_consolidate_into_an_unwritable_place_is_a_message(good_inbox, tmp_path):
