@@ -144,7 +144,7 @@ def generate_cmd(year, program_path, out_dir):
     _check_year(prog, year)
     out_dir = out_dir or Path("output") / str(year) / "templates"
     written = []
-    with click.progressbar(generate(prog, year, out_dir), length=len(prog.suppliers()), label="Формирование книг",
+    with click.progressbar(generate(prog, year, out_dir), length=len(prog.suppliers(year)), label="Формирование книг",
                            file=sys.stderr) as bar:
         for path in bar:
             written.append(path)
@@ -209,6 +209,10 @@ def _print_result(result) -> None:
         plan = "—" if r.plan is None else format_number(r.plan, precision[r.number])
         fact = "—" if r.fact is None else format_number(r.fact, max(precision[r.number], 1))
         click.echo(f"  {r.number:>2}. план {plan:>7}, факт {fact:>7}: {STATUS_LABELS[r.status]}")
+    from .report import execution_text, verdict_text
+
+    click.echo(f"Исполнение расходов: {execution_text(result)}")
+    click.echo(f"Эффективность реализации: {verdict_text(result)}")
     errors = [p for p in result.problems if p.severity == "error"]
     click.echo(f"Замечания: ошибок {len(errors)}, предупреждений {result.count('warning')}")
     for p in errors[:10]:

@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cells import as_text
-from .indicators import Combined, IndicatorResult, combine, evaluate
+from .indicators import Combined, IndicatorResult, combine, evaluate, summarise
 from .problems import ERROR, WARNING, Problem
-from .program import Program
+from .budget import Budget, compute_budget
+from .efficiency import Efficiency, evaluate_efficiency
+from .program import BUDGET_INPUTS, MONEY_TOLERANCE, SOURCE_LABELS, SOURCES, Program
 from .read import Submission, read_submission
 
 ACCEPTED, WITH_WARNINGS, REJECTED, MISSING = "accepted", "accepted_with_warnings", "rejected", "missing"
@@ -44,6 +46,8 @@ class Consolidation:
     participants: list[ParticipantStatus] = field(default_factory=list)
     combined: dict[str, Combined] = field(default_factory=dict)
     indicators: list[IndicatorResult] = field(default_factory=list)
+    budget: Budget | None = None
+    efficiency: Efficiency | None = None
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -96,6 +100,9 @@ class Consolidation:
                 }
                 for r in self.indicators
             ],
+            "summary": summarise(self.indicators),
+            "budget": _budget_dict(self.budget) if self.budget else None,
+            "efficiency": _efficiency_dict(self.efficiency, self.program) if self.efficiency else None,
             "issues": [
                 {
                     "severity": p.severity,
@@ -110,6 +117,37 @@ class Consolidation:
                 for p in self.problems
             ],
         }
+
+
+def _budget_dict(b: Budget) -> dict:
+    return {
+        "plan": b.plan,
+        "fact": b.fact,
+        "execution": b.execution,
+        "reasons": b.reasons,
+        "measures": [
+            {"code": m.code, "responsible": m.responsible, "plan": m.plan, "fact": m.fact, "status": m.status,
+             "reason": m.reason or None}
+            for m in b.measures
+        ],
+    }
+
+
+def _efficiency_dict(e: Efficiency, program: Program) -> dict:
+    s = program.settings
+    return {
+        "method": s.method,
+        "zero_rule": s.zero_rule_text,
+        "thresholds": {"high": s.threshold_high, "medium": s.threshold_medium, "satisfactory": s.threshold_satisfactory},
+        "sd": {str(n): v for n, v in e.sd.items()},
+        "sr": e.sr,
+        "srm": e.srm,
+        "ssuz": e.ssuz,
+        "eis": e.eis,
+        "er": e.er,
+        "verdict": e.verdict,
+        "reasons": e.reasons,
+    }
 
 
 def inbox_files(inbox: Path) -> list[Path]:
@@ -130,22 +168,28 @@ def consolidate(program: Program, year: int, inbox: str | Path) -> Consolidation
     chosen = _choose(result.submissions)
     _cross_checks(program, chosen)
 
-    expected = program.suppliers()
-    for code in expected:
+    why = {}
+    for code in program.suppliers(year):
+        if code not in chosen:
+            rejected = any(s.participant == code and s.rejected for s in result.submissions)
+            why[code] = PARTICIPANT_STATUS_LABELS[REJECTED if rejected else MISSING]
+    supplied = {code: {c: (cell.value if cell.ok else None) for c, cell in sub.cells.items()} for code, sub in chosen.items()}
+    result.combined = combine(program, supplied, why)
+    result.indicators = evaluate(program, year, result.combined)
+    reports = {m.code: chosen[m.responsible].measures.get(m.code) if m.responsible in chosen else None
+               for m in program.measures_of(None, year)}
+    result.budget = compute_budget(program, year, result.combined, reports)
+    _budget_against_measures(program, result.budget, chosen.get(_finance_supplier(program)))
+    result.efficiency = evaluate_efficiency(program, year, result.indicators, result.budget)
+
+    for code in program.suppliers(year):
         sub = chosen.get(code)
         if sub is None:
             rejected = [s for s in result.submissions if s.participant == code and s.rejected]
-            if rejected:
-                result.participants.append(ParticipantStatus(code, REJECTED, rejected[-1]))
-            else:
-                result.participants.append(ParticipantStatus(code, MISSING))
-            continue
-        result.participants.append(ParticipantStatus(code, WITH_WARNINGS if sub.problems else ACCEPTED, sub))
-
-    supplied = {code: {c: (cell.value if cell.ok else None) for c, cell in sub.cells.items()} for code, sub in chosen.items()}
-    why = {p.code: PARTICIPANT_STATUS_LABELS[p.status] for p in result.participants if p.status in (MISSING, REJECTED)}
-    result.combined = combine(program, supplied, why)
-    result.indicators = evaluate(program, year, result.combined)
+            result.participants.append(ParticipantStatus(code, REJECTED, rejected[-1]) if rejected
+                                       else ParticipantStatus(code, MISSING))
+        else:
+            result.participants.append(ParticipantStatus(code, WITH_WARNINGS if sub.problems else ACCEPTED, sub))
 
     for sub in result.submissions:
         result.problems.extend(sub.problems)
@@ -187,6 +231,7 @@ def _choose(submissions: list[Submission]) -> dict[str, Submission]:
         chosen[code] = newest
         for old in subs[:-1]:
             old.superseded_by = newest.name
+            old.problems.clear()  # its own mistakes no longer matter: only say that it was not used
             old.problem("workbook-duplicate",
                         f"от участника есть более новая книга «{newest.name}» (сохранена {_when(newest)}); "
                         f"эта (сохранена {_when(old)}) не учтена")
@@ -196,6 +241,32 @@ def _choose(submissions: list[Submission]) -> dict[str, Submission]:
 def _when(sub: Submission) -> str:
     stamp = sub.saved_at
     return stamp.strftime("%d.%m.%Y %H:%M") if stamp else "неизвестно когда"
+
+
+def _finance_supplier(program: Program) -> str | None:
+    suppliers = program.inputs.get(BUDGET_INPUTS["municipal"])
+    return suppliers.suppliers[0] if suppliers and suppliers.suppliers else None
+
+
+def _budget_against_measures(program: Program, budget: Budget, finance: Submission | None) -> None:
+    """The measures' actual spending per source should add up to the finance department's figure."""
+    if finance is None or not budget.measures or any(m.fact is None or None in m.fact.values() for m in budget.measures):
+        return
+    for key in SOURCES:
+        reported = budget.fact[key]
+        cell = finance.cells.get(BUDGET_INPUTS[key])
+        if reported is None or cell is None:
+            continue
+        spent = sum(m.fact[key] for m in budget.measures)
+        if abs(spent - reported) >= MONEY_TOLERANCE:
+            finance.problem("budget-mismatch",
+                            f"{SOURCE_LABELS[key]}: по мероприятиям израсходовано {_money(spent)} тыс. руб., "
+                            f"по данным департамента финансов — {_money(reported)} тыс. руб. "
+                            f"(разница {_money(spent - reported)})", cell.sheet, cell.cell, cell.value)
+
+
+def _money(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",")
 
 
 def _cross_checks(program: Program, chosen: dict[str, Submission]) -> None:

@@ -8,13 +8,14 @@ and a stray non-workbook in the inbox.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
 from .consolidate import Consolidation, consolidate
 from .generate import generate, workbook_file_name, write_participant_workbook
-from .program import Program
+from .program import Measure, Program
 from .report import write_json, write_workbook
 
 DEMO_YEAR = 2025
@@ -24,13 +25,32 @@ SAMPLE_NOTE = "ОБРАЗЕЦ"
 SAMPLE_VALUES: dict[str, dict[str, object]] = {
     "CONTROL": {"POPULATION": 70000, "POPULATION_AVG": 69800},
     "EDU": {"AT_OBJECTS_TOTAL": 28, "AT_OBJECTS_COMPLIANT": 10, "AT_OBJECTS_PASSPORT": 20},
-    "CULTURE": {"AT_OBJECTS_TOTAL": 6, "AT_OBJECTS_COMPLIANT": 3, "AT_OBJECTS_PASSPORT": "около 5"},
+    "CULTURE": {"AT_OBJECTS_TOTAL": 6, "AT_OBJECTS_COMPLIANT": 3, "AT_OBJECTS_PASSPORT": 5},
     "GZ": {"VIDEO_PLACES": 56, "ALERT_COVERED_K": "68,4"},
     "MVD": {"CRIMES_TOTAL": "1 234", "CRIMES_PUBLIC": 420, "CRIMES_JUVENILE": 35, "DRUG_CRIMINAL_CASES": 40,
             "DRUG_ADMIN_CASES": 30, "DRUG_USERS_CRIMINAL": 25, "DRUG_USERS_ADMIN": 30},
     "JUVENILE": {"JUVENILES_14_18": 2900},
     "HEALTH": {"DRUG_POISONINGS": 1, "DRUG_DEATHS": 0},
     "MUNSERV": {"ANTICOR_PLANNED": 40, "ANTICOR_DONE": 35},
+    "FIN": {"BUDGET_FACT_MUNICIPAL": 23880.0, "BUDGET_FACT_REGIONAL": 56.6, "BUDGET_FACT_OFFBUDGET": 0},
+}
+# Sample measures (the passport's appendix with the real ones is not available). Their plan
+# adds up to the program's funding for the demo year, as the definition check requires.
+SAMPLE_MEASURES = [  # code, task, name, responsible, plan by source
+    ("ОБР-1", 2, "ОБРАЗЕЦ: содержание и развитие системы видеонаблюдения", "GZ", (15000.0, 0.0, 0.0)),
+    ("ОБР-2", 4, "ОБРАЗЕЦ: содержание системы оповещения населения", "GZ", (6000.0, 0.0, 0.0)),
+    ("ОБР-3", 1, "ОБРАЗЕЦ: антитеррористическая защищенность образовательных организаций", "EDU", (2900.0, 56.6, 0.0)),
+    ("ОБР-4", 1, "ОБРАЗЕЦ: антитеррористическая защищенность учреждений культуры", "CULTURE", (82.1, 0.0, 0.0)),
+    ("ОБР-5", 3, "ОБРАЗЕЦ: антикоррупционная экспертиза муниципальных правовых актов", "LAW", (0.0, 0.0, 0.0)),
+]
+# What the responsible participants report, mistakes included: a partial measure without a
+# reason, spending above plan, and measures that add up to 10,0 more than the finance department says.
+SAMPLE_REPORTS = {
+    "ОБР-1": {"municipal": 14950.0, "status": "выполнено"},
+    "ОБР-2": {"municipal": 6000.0, "status": "выполнено"},
+    "ОБР-3": {"municipal": 2850.0, "regional": 56.6, "status": "выполнено частично"},
+    "ОБР-4": {"municipal": 90.0, "status": "выполнено"},
+    "ОБР-5": {"status": "выполнено"},
 }
 # How the files come back: renamed by people, one participant sending twice.
 RETURNED_NAMES = {"MVD": "Копия отчёт МВД (2).xlsx", "GZ": "ГЗ_показатели_итог.xlsx"}
@@ -46,8 +66,24 @@ class DemoRun:
     result: Consolidation
 
 
+def with_sample_measures(program: Program, year: int) -> Program:
+    """The program as the demo uses it: the built-in definition plus the sample measures,
+    scaled to the year's funding when the demo is run for another year."""
+    funding = program.funding.get(year)
+    base = program.funding.get(DEMO_YEAR)
+    measures = []
+    for code, task, name, responsible, plan in SAMPLE_MEASURES:
+        amounts = dict(zip(("municipal", "regional", "offbudget"), plan))
+        if funding and base and year != DEMO_YEAR:
+            amounts = {k: round(v * funding.by_source()[k] / base.by_source()[k], 1) if base.by_source()[k] else 0.0
+                       for k, v in amounts.items()}
+        measures.append(Measure(code, task, name, responsible, year, amounts))
+    return dataclasses.replace(program, measures=program.measures + measures)
+
+
 def run_demo(program: Program, out_dir: str | Path, year: int = DEMO_YEAR, progress=None) -> DemoRun:
     out_dir = Path(out_dir)
+    program = with_sample_measures(program, year)
     templates = []
     for path in generate(program, year, out_dir / "templates"):
         templates.append(path)
@@ -56,10 +92,8 @@ def run_demo(program: Program, out_dir: str | Path, year: int = DEMO_YEAR, progr
     inbox = out_dir / "inbox"
     inbox.mkdir(parents=True, exist_ok=True)
     saved = dt.datetime(year + 1, 2, 10, 9, 0)
-    for i, code in enumerate(program.suppliers()):
-        values = SAMPLE_VALUES.get(code)
-        if values is None:
-            continue
+    for i, code in enumerate(program.suppliers(year)):
+        values = SAMPLE_VALUES.get(code, {})
         name = RETURNED_NAMES.get(code) or workbook_file_name(program, code, year)
         _fill(program, code, year, inbox / name, values, saved + dt.timedelta(hours=i))
     # The health institutions sent a first version, then a corrected one.
@@ -76,5 +110,6 @@ def run_demo(program: Program, out_dir: str | Path, year: int = DEMO_YEAR, progr
 def _fill(program: Program, code: str, year: int, path: Path, values: dict, saved_at: dt.datetime) -> None:
     contacts = {"fio": f"{SAMPLE_NOTE}: Иванова И. И.", "position": "специалист", "phone": "+7 (83361) 0-00-00"}
     comments = {c: f"{SAMPLE_NOTE}: демонстрационное значение" for c in values}
-    write_participant_workbook(program, code, year, path, values=values, comments=comments, contacts=contacts,
-                               sample=True, saved_at=saved_at)
+    reports = {m.code: SAMPLE_REPORTS.get(m.code, {}) for m in program.measures_of(code, year)}
+    write_participant_workbook(program, code, year, path, values=values, comments=comments, measures=reports,
+                               contacts=contacts, sample=True, saved_at=saved_at)

@@ -15,7 +15,7 @@ from . import __version__
 from . import layout as L
 from .cells import format_number
 from .output import atomic_path
-from .program import Input, Program
+from .program import MEASURE_DONE, MEASURE_STATUSES, SOURCES, Input, Measure, Program
 
 FIRST_DATA_ROW = 4  # 0-based: row 5 in Excel
 VALUE_COL, COMMENT_COL, CHECK_COL, CODE_COL = 3, 4, 5, 6
@@ -29,7 +29,7 @@ def workbook_file_name(program: Program, participant: str, year: int) -> str:
 def generate(program: Program, year: int, out_dir: str | Path) -> Iterator[Path]:
     """Write one workbook per supplying participant; yield each path as it is written."""
     out_dir = Path(out_dir)
-    for code in program.suppliers():
+    for code in program.suppliers(year):
         path = out_dir / workbook_file_name(program, code, year)
         write_participant_workbook(program, code, year, path)
         yield path
@@ -75,13 +75,15 @@ def write_participant_workbook(
     path: str | Path,
     values: dict[str, object] | None = None,
     comments: dict[str, str] | None = None,
+    measures: dict[str, dict] | None = None,
     contacts: dict[str, str] | None = None,
     sample: bool = False,
     saved_at: dt.datetime | None = None,
 ) -> Path:
     """Write the workbook of ``participant`` for ``year``.
 
-    ``values``/``comments``/``contacts`` pre-fill it (the demo uses them to play a
+    ``values``/``comments``/``measures``/``contacts`` pre-fill it (``measures``: code →
+    {"municipal"/"regional"/"offbudget": fact, "status": …, "reason": …}) (the demo uses them to play a
     participant); ``saved_at`` is the time recorded in the file (fixed by default, so
     that the same program and year give a byte-identical workbook).
     """
@@ -101,7 +103,11 @@ def write_participant_workbook(
         })
         f = _formats(wb)
         _title_sheet(wb, f, program, person, year, contacts, sample)
-        _data_sheet(wb, f, program, participant, year, inputs, values, comments)
+        if inputs:
+            _data_sheet(wb, f, program, participant, year, inputs, values, comments)
+        own_measures = program.measures_of(participant, year)
+        if own_measures:
+            _measures_sheet(wb, f, program, participant, year, own_measures, measures or {}, activate=not inputs)
         _identity_sheet(wb, program, participant, year)
         wb.close()
     return Path(path)
@@ -110,6 +116,7 @@ def write_participant_workbook(
 def _formats(wb) -> dict:
     base = {"font_name": "Arial", "font_size": 10, "valign": "top"}
     return {
+        "_base": base,
         "title": wb.add_format({**base, "bold": True, "font_size": 12, "text_wrap": True}),
         "text": wb.add_format({**base, "text_wrap": True}),
         "label": wb.add_format({**base, "bold": True, "text_wrap": True}),
@@ -214,17 +221,9 @@ def _data_sheet(wb, f, program: Program, participant: str, year: int, inputs: li
         ws.data_validation(r, VALUE_COL, r, VALUE_COL, _validation(inp))
         wb.define_name(inp.code, f"='{L.SHEET_DATA}'!$D${r + 1}")
     first, last = FIRST_DATA_ROW + 1, FIRST_DATA_ROW + len(inputs)
-    errors = sum(1 for c in checks if c.startswith(L.CHECK_ERROR_PREFIX))
-    filled = sum(1 for inp in inputs if isinstance(values.get(inp.code), (int, float)) and not isinstance(values.get(inp.code), bool))
-    n_err = f'SUMPRODUCT(--(LEFT(F{first}:F{last},{len(L.CHECK_ERROR_PREFIX)})="{L.CHECK_ERROR_PREFIX}"))'
-    summary = (f'=IF({n_err}>0,"Есть ошибки: "&{n_err},'
-               f'"Заполнено "&COUNT(D{first}:D{last})&" из {len(inputs)}")')
-    cached = f"Есть ошибки: {errors}" if errors else f"Заполнено {filled} из {len(inputs)}"
-    ws.write_formula(1, 3, summary, f["summary"], cached)
-    check_range = f"F{first}:F{last}"
-    ws.conditional_format(check_range, {"type": "text", "criteria": "begins with", "value": L.CHECK_ERROR_PREFIX, "format": f["red"]})
-    ws.conditional_format(check_range, {"type": "text", "criteria": "begins with", "value": "Проверьте", "format": f["yellow"]})
-    ws.conditional_format(check_range, {"type": "cell", "criteria": "==", "value": f'"{L.CHECK_OK}"', "format": f["green"]})
+    filled = sum(1 for inp in inputs if isinstance(values.get(inp.code), (int, float))
+                 and not isinstance(values.get(inp.code), bool))
+    _summary_cell(ws, f, f"F{first}:F{last}", checks, f"COUNT(D{first}:D{last})", filled, len(inputs))
     ws.freeze_panes(FIRST_DATA_ROW, 0)
     ws.protect("", {"format_columns": True, "format_rows": True})
     ws.set_landscape()
@@ -232,6 +231,105 @@ def _data_sheet(wb, f, program: Program, participant: str, year: int, inputs: li
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(FIRST_DATA_ROW - 1)
     ws.activate()
+
+
+M_FIRST_ROW = 4
+M_PLAN_COL = {"municipal": 3, "regional": 4, "offbudget": 5}
+M_FACT_COL = {"municipal": 6, "regional": 7, "offbudget": 8}
+M_STATUS_COL, M_REASON_COL, M_CHECK_COL = 9, 10, 11
+
+
+def measure_check_text(plan: dict, fact: dict, status, reason) -> str:
+    """What the measures sheet's check formula shows: the cached value we write with it."""
+    if status in (None, ""):
+        return L.CHECK_EMPTY
+    if status != MEASURE_DONE and not (reason or "").strip():
+        return f"{L.CHECK_ERROR_PREFIX}: укажите причину"
+    if any(isinstance(fact.get(k), (int, float)) and fact[k] > plan[k] for k in SOURCES):
+        return "Проверьте: факт больше плана"
+    return L.CHECK_OK
+
+
+def _measures_sheet(wb, f, program: Program, participant: str, year: int, own: list[Measure], filled: dict,
+                    activate: bool) -> None:
+    from .cells import column_letter
+
+    ws = wb.add_worksheet(L.SHEET_MEASURES)
+    widths = [5, 14, 48, 13, 13, 13, 13, 13, 13, 18, 34, 28]
+    for c, w in enumerate(widths):
+        ws.set_column(c, c, w)
+    person = program.participants[participant]
+    ws.merge_range(0, 0, 0, 11, f"Выполнение мероприятий программы за {year} год — {person.short_name}", f["title"])
+    ws.write_string(1, 1, "Итог проверки:", f["label"])
+    headers = ([L.HEAD_NUMBER, L.HEAD_MEASURE_CODE, L.HEAD_MEASURE_NAME] + [L.plan_header(k) for k in SOURCES]
+               + [L.fact_header(k) for k in SOURCES] + [L.HEAD_STATUS, L.HEAD_REASON, L.HEAD_CHECK])
+    ws.write_row(M_FIRST_ROW - 1, 0, headers, f["head"])
+    ws.set_row(M_FIRST_ROW - 1, 42)
+    money_fixed = wb.add_format({**f["_base"], "border": 1, "num_format": "0.0"})
+    money_input = wb.add_format({**f["_base"], "border": 1, "num_format": "0.0", "bg_color": "#FFF2CC", "locked": False})
+    checks = []
+    for i, m in enumerate(own):
+        r = M_FIRST_ROW + i
+        n = r + 1
+        given = filled.get(m.code, {})
+        ws.write_number(r, 0, i + 1, f["cell"])
+        ws.write_string(r, 1, m.code, f["code"])
+        ws.write_string(r, 2, m.name, f["cell"])
+        for k in SOURCES:
+            ws.write_number(r, M_PLAN_COL[k], m.plan[k], money_fixed)
+            value = given.get(k)
+            if isinstance(value, (int, float)):
+                ws.write_number(r, M_FACT_COL[k], value, money_input)
+            elif value not in (None, ""):
+                ws.write_string(r, M_FACT_COL[k], str(value), money_input)
+            else:
+                ws.write_blank(r, M_FACT_COL[k], None, money_input)
+            ws.data_validation(r, M_FACT_COL[k], r, M_FACT_COL[k], {
+                "validate": "decimal", "criteria": ">=", "value": 0, "error_title": "Неверное значение",
+                "error_message": "Введите сумму в тыс. руб., не меньше 0.", "input_title": "Факт, тыс. руб.",
+                "input_message": "Фактические расходы на мероприятие в отчётном году, тыс. руб. (до 0,1)"})
+        status, reason = given.get("status", ""), given.get("reason", "")
+        ws.write_string(r, M_STATUS_COL, status, f["input"])
+        ws.data_validation(r, M_STATUS_COL, r, M_STATUS_COL, {
+            "validate": "list", "source": list(MEASURE_STATUSES), "error_title": "Неверный статус",
+            "error_message": "Выберите статус из списка."})
+        ws.write_string(r, M_REASON_COL, reason, f["input_text"])
+        plan_col = {k: column_letter(M_PLAN_COL[k]) for k in SOURCES}
+        fact_col = {k: column_letter(M_FACT_COL[k]) for k in SOURCES}
+        st, rs = f"{column_letter(M_STATUS_COL)}{n}", f"{column_letter(M_REASON_COL)}{n}"
+        over = ",".join(f"N({fact_col[k]}{n})>{plan_col[k]}{n}" for k in SOURCES)
+        formula = (f'=IF(LEN({st})=0,"{L.CHECK_EMPTY}",IF(AND({st}<>"{MEASURE_DONE}",LEN(TRIM({rs}))=0),'
+                   f'"{L.CHECK_ERROR_PREFIX}: укажите причину",IF(OR({over}),"Проверьте: факт больше плана",'
+                   f'"{L.CHECK_OK}")))')
+        result = measure_check_text(m.plan, given, status, reason)
+        checks.append(result)
+        ws.write_formula(r, M_CHECK_COL, formula, f["cell"], result)
+    first, last = M_FIRST_ROW + 1, M_FIRST_ROW + len(own)
+    check, status_col = column_letter(M_CHECK_COL), column_letter(M_STATUS_COL)
+    _summary_cell(ws, f, f"{check}{first}:{check}{last}", checks,
+                  f'SUMPRODUCT(--(LEN({status_col}{first}:{status_col}{last})>0))',
+                  sum(1 for m in own if filled.get(m.code, {}).get("status")), len(own))
+    ws.freeze_panes(M_FIRST_ROW, 0)
+    ws.protect("", {"format_columns": True, "format_rows": True})
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(M_FIRST_ROW - 1)
+    if activate:
+        ws.activate()
+
+
+def _summary_cell(ws, f, check_range: str, checks: list[str], filled_formula: str, filled: int, total: int) -> None:
+    """«Заполнено N из M» / «Есть ошибки: K» in D2, and colours on the check column."""
+    n_err = f'SUMPRODUCT(--(LEFT({check_range},{len(L.CHECK_ERROR_PREFIX)})="{L.CHECK_ERROR_PREFIX}"))'
+    summary = f'=IF({n_err}>0,"Есть ошибки: "&{n_err},"Заполнено "&{filled_formula}&" из {total}")'
+    errors = sum(1 for c in checks if c.startswith(L.CHECK_ERROR_PREFIX))
+    ws.write_formula(1, 3, summary, f["summary"], f"Есть ошибки: {errors}" if errors else f"Заполнено {filled} из {total}")
+    ws.conditional_format(check_range, {"type": "text", "criteria": "begins with", "value": L.CHECK_ERROR_PREFIX,
+                                        "format": f["red"]})
+    ws.conditional_format(check_range, {"type": "text", "criteria": "begins with", "value": "Проверьте",
+                                        "format": f["yellow"]})
+    ws.conditional_format(check_range, {"type": "cell", "criteria": "==", "value": f'"{L.CHECK_OK}"', "format": f["green"]})
 
 
 def _validation(inp: Input) -> dict:

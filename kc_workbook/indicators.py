@@ -36,6 +36,25 @@ class IndicatorResult:
     reason: str = ""
 
 
+def summarise(results: list[IndicatorResult]) -> dict:
+    """Achieved / not achieved / not determinable, as counts and as percentages that add up
+    to exactly 100 (largest remainder, to 0.1 %)."""
+    counts = {
+        "achieved": sum(1 for r in results if r.status == MET),
+        "not_achieved": sum(1 for r in results if r.status == MISSED),
+        "not_determinable": sum(1 for r in results if r.status in (NO_DATA, NO_TARGET)),
+    }
+    total = len(results)
+    if not total:
+        return {**counts, "total": 0, "percent": dict.fromkeys(counts, None)}
+    tenths = {k: v * 1000 / total for k, v in counts.items()}
+    floors = {k: int(v) for k, v in tenths.items()}
+    left = 1000 - sum(floors.values())
+    for k in sorted(tenths, key=lambda k: (floors[k] - tenths[k], list(counts).index(k)))[:left]:
+        floors[k] += 1
+    return {**counts, "total": total, "percent": {k: v / 10 for k, v in floors.items()}}
+
+
 def round_half_up(value: float, digits: int) -> float:
     return float(Decimal(repr(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
 

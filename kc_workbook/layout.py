@@ -23,6 +23,22 @@ HEAD_COMMENT = "Комментарий"
 HEAD_CHECK = "Проверка"
 HEAD_CODE = "Код"
 
+SHEET_MEASURES = "Мероприятия"
+HEAD_MEASURE_CODE = "Код мероприятия"
+HEAD_MEASURE_NAME = "Наименование мероприятия"
+HEAD_STATUS = "Статус"
+HEAD_REASON = "Причина (если выполнено не полностью)"
+SOURCE_SHORT = {"municipal": "бюджет МО", "regional": "областной бюджет", "offbudget": "внебюджетные"}
+
+
+def plan_header(source: str) -> str:
+    return f"План: {SOURCE_SHORT[source]}, тыс. руб."
+
+
+def fact_header(source: str) -> str:
+    return f"Факт: {SOURCE_SHORT[source]}, тыс. руб."
+
+
 # Identity keys in the hidden sheet (column A: key, column B: value).
 ID_FORMAT = "format"
 ID_PROGRAM = "program_id"

@@ -125,6 +125,15 @@ SETTINGS_FIELDS = {
 }
 ZERO_RULES = {"1, если факт равен 0, иначе 0": "one_if_zero"}
 
+# The finance department reports the year's actual spending by source through these inputs.
+BUDGET_INPUTS = {
+    "municipal": "BUDGET_FACT_MUNICIPAL",
+    "regional": "BUDGET_FACT_REGIONAL",
+    "offbudget": "BUDGET_FACT_OFFBUDGET",
+}
+MEASURE_DONE, MEASURE_PARTIAL, MEASURE_NOT_DONE = "выполнено", "выполнено частично", "не выполнено"
+MEASURE_STATUSES = (MEASURE_DONE, MEASURE_PARTIAL, MEASURE_NOT_DONE)
+
 # Excel reads such names as cell addresses (A1, XFD1048576, R1C1): codes must not look like them.
 _CELL_LIKE = re.compile(r"^([A-Za-z]{1,3}\d+|[Rr]\d*[Cc]\d*)$")
 
@@ -242,9 +251,15 @@ class Program:
         """The inputs a participant supplies, in the order of the definition."""
         return [i for i in self.inputs.values() if participant in i.suppliers]
 
-    def suppliers(self) -> list[str]:
-        """Participant codes that supply at least one input, in the order of the definition."""
+    def measures_of(self, participant: str | None, year: int) -> list[Measure]:
+        """The year's measures of one participant (or of everyone, for None), in definition order."""
+        return [m for m in self.measures if m.year == year and (participant is None or m.responsible == participant)]
+
+    def suppliers(self, year: int | None = None) -> list[str]:
+        """Participants who report: they supply an input, or are responsible for a measure of ``year``."""
         codes = {s for i in self.inputs.values() for s in i.suppliers}
+        if year is not None:
+            codes |= {m.responsible for m in self.measures_of(None, year)}
         return [c for c in self.participants if c in codes]
 
     def to_dict(self) -> dict:
@@ -322,6 +337,10 @@ class Program:
             p.pop("email", None)
         canonical = json.dumps(data, ensure_ascii=False, sort_keys=True)
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
+
+
+def _money(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",")
 
 
 def default_program_path() -> Path:
@@ -436,6 +455,7 @@ class _Loader:
         self._targets(sheets[SHEET_TARGETS], program)
         program.funding = self._funding(sheets[SHEET_FUNDING])
         program.measures = self._measures(sheets[SHEET_MEASURES], program)
+        self._measures_against_funding(program)
         program.settings = self._settings(sheets[SHEET_SETTINGS])
         return program, self.problems
 
@@ -706,6 +726,20 @@ class _Loader:
                 plan[key] = value or 0.0
             result.append(Measure(code, task, as_text(rec["name"]), responsible, year, plan))
         return result
+
+    def _measures_against_funding(self, program: Program) -> None:
+        """The measures' plan per source must add up to the program's funding of that year."""
+        for year in sorted({m.year for m in program.measures}):
+            funding = program.funding.get(year)
+            planned = {k: sum(m.plan[k] for m in program.measures_of(None, year)) for k in SOURCES}
+            for key in SOURCES:
+                expected = funding.by_source()[key] if funding else 0.0
+                if abs(planned[key] - expected) >= MONEY_TOLERANCE:
+                    self.problem("measures-plan-mismatch",
+                                 f"план мероприятий на {year} год, {SOURCE_LABELS[key].lower()}: "
+                                 f"{_money(planned[key])} тыс. руб., а по финансированию программы — "
+                                 f"{_money(expected)} тыс. руб. (разница {_money(planned[key] - expected)})",
+                                 SHEET_MEASURES)
 
     def _settings(self, sheet: _Sheet) -> Settings:
         values = self._key_values(sheet, SETTINGS_FIELDS)

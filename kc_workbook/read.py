@@ -16,6 +16,7 @@ from . import layout as L
 from .cells import as_int, as_text, cell_name, is_blank
 from .problems import ERROR, Problem
 from .program import Program
+from .measures import read_measures
 from .values import parse_value
 
 REJECTING = {"file-unreadable", "workbook-not-ours", "workbook-other-program", "workbook-wrong-year",
@@ -50,6 +51,7 @@ class Submission:
     modified_at: dt.datetime | None = None
     cells: dict[str, Cell] = field(default_factory=dict)
     contacts: dict[str, str] = field(default_factory=dict)
+    measures: dict = field(default_factory=dict)  # measure code → measures.MeasureReport
     problems: list[Problem] = field(default_factory=list)
     superseded_by: str | None = None
 
@@ -144,6 +146,7 @@ def _read(sub: Submission, program: Program, year: int | None) -> None:
         _find_inputs(sheet_name, rows, program, found)
     _take_values(sub, program, sheets, found)
     _check_ratios(sub, program)
+    read_measures(sub, program, sheets, sub.year)
 
 
 def _identify(sub: Submission, rows, program: Program, year: int | None) -> bool:
@@ -171,9 +174,10 @@ def _identify(sub: Submission, rows, program: Program, year: int | None) -> bool
                     L.SHEET_IDENTITY, value=sub.participant)
         sub.participant = None
         return False
-    if not program.inputs_of(sub.participant):
+    if sub.participant not in program.suppliers(sub.year):
         sub.problem("workbook-unknown-participant",
-                    f"участник «{sub.participant}» по программе не представляет исходных данных", L.SHEET_IDENTITY)
+                    f"участник «{sub.participant}» по программе не представляет сведений за {sub.year} год",
+                    L.SHEET_IDENTITY)
         return False
     if sub.fingerprint != program.fingerprint:
         sub.problem("workbook-outdated", "книга сформирована по другой редакции определения программы", L.SHEET_IDENTITY,

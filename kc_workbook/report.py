@@ -39,6 +39,10 @@ def write_workbook(result: Consolidation, path: str | Path) -> Path:
         f = _Formats(wb)
         _summary(wb, f, result)
         _indicators(wb, f, result)
+        _efficiency(wb, f, result)
+        _totals(wb, f, result)
+        _spending(wb, f, result)
+        _measures(wb, f, result)
         _inputs(wb, f, result)
         _participants(wb, f, result)
         _problems(wb, f, result)
@@ -131,6 +135,8 @@ def _summary(wb, f, result: Consolidation) -> None:
                        f"цель не установлена {counts['no_target']} (всего {len(result.indicators)})"),
         ("Замечания", f"ошибок {result.count('error')}, предупреждений {result.count('warning')} "
                       "(лист «Замечания»)"),
+        ("Эффективность реализации", verdict_text(result)),
+        ("Исполнение расходов", execution_text(result)),
         ("Правило для «отсутствие случаев»", prog.settings.zero_rule_text),
         ("Сравнение с целью", "увеличение — факт не ниже плана, снижение — факт не выше плана, с точностью, "
                               "с которой задан план; отсутствие случаев — факт равен 0"),
@@ -152,6 +158,34 @@ def _summary(wb, f, result: Consolidation) -> None:
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
     ws.activate()
+
+
+def verdict_text(result: Consolidation) -> str:
+    e = result.efficiency
+    if e is None or e.er is None:
+        return "не определена: " + (e.reasons.get("er", "") if e else "")
+    return f"{e.verdict} (ЭР = {_ratio(e.er)}; лист «Оценка эффективности»)"
+
+
+def execution_text(result: Consolidation) -> str:
+    b = result.budget
+    if b is None or b.execution["total"] is None:
+        reason = (b.reasons.get("plan") or b.reasons.get("fact")) if b else ""
+        return "не определено" + (f": {reason}" if reason else "")
+    return (f"{_money(b.fact['total'])} из {_money(b.plan['total'])} тыс. руб. "
+            f"({_percent(b.execution['total'])} %; лист «Расходы»)")
+
+
+def _money(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}".replace(".", ",")
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}".replace(".", ",")
+
+
+def _ratio(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}".replace(".", ",")
 
 
 def _indicators(wb, f, result: Consolidation) -> None:
@@ -194,6 +228,161 @@ def _indicators(wb, f, result: Consolidation) -> None:
     chart.set_y_axis({"reverse": True, "name": "№ показателя"})
     chart.set_legend({"none": True})
     ws.insert_chart(last + 3, 2, chart, {"x_scale": 1.4, "y_scale": 1.2})
+
+
+def _efficiency(wb, f, result: Consolidation) -> None:
+    from .efficiency import HIGH, MEDIUM, SATISFACTORY, UNSATISFACTORY
+
+    prog, e = result.program, result.efficiency
+    s = prog.settings
+    widths = [10, 60, 20, 60]
+    ws = _sheet(wb, f, "Оценка эффективности", f"Оценка эффективности реализации программы за {result.year} год",
+                ["Обозначение", "Показатель оценки", "Значение", "Как рассчитано / почему не определено"], widths)
+    ws.merge_range(1, 0, 1, 3, f"Методика: {s.method}", f.plain)
+    ws.set_row(1, 28)
+    by_number = {i.number: i for i in prog.indicators}
+    r = 3
+    for number, sd in e.sd.items():
+        res = next(x for x in result.indicators if x.number == number)
+        ind = by_number[number]
+        rule = {"increase": "факт / план", "decrease": "план / факт", "zero": s.zero_rule_text}[ind.direction]
+        note = f"{rule}, не более {_ratio(s.cap)}" if ind.direction != "zero" else rule
+        if sd is None:
+            note = res.reason or "нет данных"
+        row = [f"СД{number}", f"Степень достижения показателя {number}: {ind.name}", sd, note]
+        for c, value in enumerate(row):
+            _cell(ws, r, c, value, f.number(3) if c == 2 else f.text)
+        _fit_height(ws, r, row, widths)
+        r += 1
+    lines = [
+        ("СР", "Степень реализации программы", e.sr, "среднее СДi по показателям, у которых есть цель на год", "sr"),
+        ("СРм", "Степень реализации мероприятий", e.srm,
+         f"выполнено полностью {e.measures_done} из {e.measures_planned} мероприятий", "srm"),
+        ("ССуз", "Соответствие расходов запланированному уровню", e.ssuz, "фактические расходы / плановые", "ssuz"),
+        ("Эис", "Эффективность использования средств", e.eis, "СРм / ССуз", "eis"),
+        ("ЭР", "Эффективность реализации программы", e.er, "СР × Эис", "er"),
+    ]
+    for symbol, name, value, how, key in lines:
+        note = how if value is not None else e.reasons.get(key, "")
+        row = [symbol, name, value, note]
+        for c, item in enumerate(row):
+            _cell(ws, r, c, item, f.number(3) if c == 2 else f.bold if c < 2 else f.text)
+        _fit_height(ws, r, row, widths)
+        r += 1
+    r += 1
+    ws.write_string(r, 0, "Итог", f.bold)
+    ws.write_string(r, 1, "Эффективность реализации программы", f.bold)
+    ws.write_string(r, 2, e.verdict or "не определена", f.bold)
+    thresholds = (f"{HIGH} — ЭР ≥ {_ratio(s.threshold_high)}; {MEDIUM} — ≥ {_ratio(s.threshold_medium)}; "
+                  f"{SATISFACTORY} — ≥ {_ratio(s.threshold_satisfactory)}; иначе {UNSATISFACTORY}")
+    ws.write_string(r, 3, thresholds if e.verdict else e.reasons.get("verdict", ""), f.plain)
+    _fit_height(ws, r, ["", "", "", thresholds], widths)
+    ws.conditional_format(r, 2, r, 2, {"type": "cell", "criteria": "==", "value": f'"{UNSATISFACTORY}"', "format": f.red})
+    ws.conditional_format(r, 2, r, 2, {"type": "cell", "criteria": "==", "value": f'"{HIGH}"', "format": f.green})
+
+
+def _totals(wb, f, result: Consolidation) -> None:
+    from .indicators import summarise
+
+    s = summarise(result.indicators)
+    widths = [40, 12, 12]
+    ws = _sheet(wb, f, "Итоги", f"Итоги достижения показателей за {result.year} год", ["", "Количество", "Доля, %"], widths)
+    rows = [("Достигнуты", "achieved"), ("Не достигнуты", "not_achieved"),
+            ("Достижение не определено (нет данных или цели)", "not_determinable")]
+    r = 3
+    for label, key in rows:
+        _cell(ws, r, 0, label, f.text)
+        _cell(ws, r, 1, s[key], f.int)
+        _cell(ws, r, 2, s["percent"][key], f.number(1))
+        r += 1
+    _cell(ws, r, 0, "Всего", f.text)
+    _cell(ws, r, 1, s["total"], f.int)
+    _cell(ws, r, 2, 100.0 if s["total"] else None, f.number(1))
+    chart = wb.add_chart({"type": "pie"})
+    chart.add_series({"name": "Показатели", "categories": ["Итоги", 3, 0, 5, 0], "values": ["Итоги", 3, 1, 5, 1],
+                      "data_labels": {"value": True},
+                      "points": [{"fill": {"color": "#70AD47"}}, {"fill": {"color": "#FF6B6B"}},
+                                 {"fill": {"color": "#BFBFBF"}}]})
+    chart.set_title({"name": "Достижение показателей"})
+    ws.insert_chart(r + 2, 0, chart)
+
+
+def _spending(wb, f, result: Consolidation) -> None:
+    from .program import SOURCE_LABELS, SOURCES
+
+    b = result.budget
+    widths = [44, 16, 16, 14, 50]
+    ws = _sheet(wb, f, "Расходы", f"Информация о расходах на реализацию программы за {result.year} год, тыс. руб.",
+                ["Источник", "План", "Факт", "Исполнение, %", "Примечание"], widths)
+    r = 3
+    for key in (*SOURCES, "total"):
+        label = SOURCE_LABELS.get(key, "Всего")
+        note = "" if b.execution[key] is not None else (b.reasons.get("plan") or b.reasons.get("fact")
+                                                         or ("план равен 0" if b.plan[key] == 0 else ""))
+        row = [label, b.plan[key], b.fact[key], b.execution[key], note]
+        for c, value in enumerate(row):
+            _cell(ws, r, c, value, (f.bold if key == "total" else f.text) if c in (0, 4) else f.number(1))
+        _fit_height(ws, r, row, widths)
+        r += 1
+    chart = wb.add_chart({"type": "column"})
+    for col, name, color in ((1, "План", "#A5A5A5"), (2, "Факт", "#5B9BD5")):
+        chart.add_series({"name": name, "categories": ["Расходы", 3, 0, 5, 0], "values": ["Расходы", 3, col, 5, col],
+                          "fill": {"color": color}})
+    chart.set_title({"name": "Расходы по источникам: план и факт, тыс. руб."})
+    chart.set_legend({"position": "bottom"})
+    ws.insert_chart(r + 1, 0, chart, {"x_scale": 1.3})
+    r += 18
+    if not b.measures:
+        ws.write_string(r, 0, "Мероприятия на год не определены: расходы по мероприятиям и участникам не приводятся.",
+                        f.plain)
+        return
+    ws.write_string(r, 0, "По участникам (по мероприятиям)", f.bold)
+    r += 1
+    ws.write_row(r, 0, ["Участник", "План", "Факт", "Исполнение, %", ""], f.head)
+    r += 1
+    from .budget import execution
+
+    for code, (plan, fact) in b.by_participant().items():
+        row = [result.program.participants[code].short_name, plan, fact, execution(plan, fact),
+               "" if fact is not None else "нет сведений"]
+        for c, value in enumerate(row):
+            _cell(ws, r, c, value, f.text if c in (0, 4) else f.number(1))
+        r += 1
+    r += 1
+    ws.write_string(r, 0, "По мероприятиям — лист «Мероприятия»", f.plain)
+
+
+def _measures(wb, f, result: Consolidation) -> None:
+    from .program import SOURCES
+
+    b = result.budget
+    headers = ["Код", "Мероприятие", "Ответственный", "План: МБ", "План: ОБ", "План: ВБ", "Факт: МБ", "Факт: ОБ",
+               "Факт: ВБ", "Исполнение, %", "Статус", "Причина"]
+    widths = [12, 44, 22, 10, 10, 10, 10, 10, 10, 11, 16, 36]
+    ws = _sheet(wb, f, "Мероприятия", f"Сведения о выполнении мероприятий программы за {result.year} год", headers,
+                widths)
+    if not b.measures:
+        ws.write_string(3, 0, "Мероприятия на год не определены (лист «Мероприятия» определения программы).", f.plain)
+        return
+    from .budget import execution
+
+    r = 3
+    for m in b.measures:
+        facts = [m.fact.get(k) if m.fact else None for k in SOURCES]
+        spent = None if m.fact is None or None in facts else sum(facts)
+        row = [m.code, m.name, result.program.participants[m.responsible].short_name,
+               *[m.plan[k] for k in SOURCES], *facts, execution(sum(m.plan.values()), spent),
+               m.status or "нет сведений", m.reason]
+        for c, value in enumerate(row):
+            _cell(ws, r, c, value, f.text if c in (0, 1, 2, 10, 11) else f.number(1))
+        _fit_height(ws, r, row, widths)
+        r += 1
+    rng = f"A4:L{r}"
+    ws.conditional_format(rng, {"type": "formula", "criteria": '=$K4="выполнено"', "format": f.green})
+    ws.conditional_format(rng, {"type": "formula", "criteria": '=OR($K4="не выполнено",$K4="нет сведений")',
+                                "format": f.red})
+    ws.conditional_format(rng, {"type": "formula", "criteria": '=$K4="выполнено частично"', "format": f.yellow})
+    ws.autofilter(2, 0, r - 1, len(headers) - 1)
 
 
 def _inputs(wb, f, result: Consolidation) -> None:

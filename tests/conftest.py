@@ -57,6 +57,7 @@ GOOD = {
     "JUVENILE": {"JUVENILES_14_18": 2900},
     "HEALTH": {"DRUG_POISONINGS": 1, "DRUG_DEATHS": 0},
     "MUNSERV": {"ANTICOR_PLANNED": 40, "ANTICOR_DONE": 35},
+    "FIN": {"BUDGET_FACT_MUNICIPAL": 23500.5, "BUDGET_FACT_REGIONAL": 56.6, "BUDGET_FACT_OFFBUDGET": 0},
 }
 
 
@@ -88,7 +89,7 @@ def blank_workbooks(program, tmp_path_factory) -> dict[str, Path]:
 
     out = tmp_path_factory.mktemp("templates")
     paths = list(generate(program, YEAR, out))
-    return {code: path for code, path in zip(program.suppliers(), paths)}
+    return {code: path for code, path in zip(program.suppliers(YEAR), paths)}
 
 
 def fill_openpyxl(src: Path, dst: Path, values: dict, edit=None) -> Path:

@@ -19,7 +19,7 @@ def test_generate_writes_one_workbook_per_supplier(tmp_path, program):
     result = run("generate", "--year", YEAR, "--out", tmp_path)
     assert result.exit_code == 0, result.output
     files = sorted(p.name for p in tmp_path.iterdir())
-    assert len(files) == len(program.suppliers()) == 8
+    assert len(files) == len(program.suppliers(YEAR)) == 9
     assert "2025 МО МВД России Кирово-Чепецкий (MVD).xlsx" in files
     assert all(name in result.output for name in files)
 
@@ -82,11 +82,18 @@ def test_check_reports_problems_with_cells(blank_workbooks, tmp_path):
 def test_demo_writes_every_sheet(tmp_path):
     from python_calamine import CalamineWorkbook
 
+    from test_report import SHEETS
+
     result = run("demo", "--out", tmp_path / "demo")
     assert result.exit_code == 0, result.output
-    book = tmp_path / "demo" / "consolidated_2025.xlsx"
-    assert CalamineWorkbook.from_path(str(book)).sheet_names == ["Сводка", "Показатели", "Исходные данные", "Участники",
-                                                                 "Замечания"]
+    book = CalamineWorkbook.from_path(str(tmp_path / "demo" / "consolidated_2025.xlsx"))
+    assert book.sheet_names == SHEETS
+    for name in SHEETS:  # every sheet has a body under its header row
+        rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        assert len(rows) > 4 and any(v not in ("", None) for v in rows[4]), name
     data = json.loads((tmp_path / "demo" / "consolidated_2025.json").read_text(encoding="utf-8"))
     found = {i["code"] for i in data["issues"]}
-    assert {"value-as-text", "value-not-number", "workbook-duplicate", "lock-file-skipped", "not-a-workbook"} <= found
+    assert {"value-as-text", "measure-reason-missing", "measure-overspent", "budget-mismatch", "workbook-duplicate",
+            "lock-file-skipped", "not-a-workbook"} <= found
+    assert data["efficiency"]["er"] is not None and data["efficiency"]["verdict"]
+    assert all(m["status"] for m in data["budget"]["measures"])

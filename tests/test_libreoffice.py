@@ -23,6 +23,7 @@ TYPED = {
     "JUVENILE": ("xls", "кдн.xls", GOOD["JUVENILE"]),
     "HEALTH": ("xlsx", "здравоохранение.xlsx", GOOD["HEALTH"]),
     "MUNSERV": ("ods", "кадры.ods", GOOD["MUNSERV"]),
+    "FIN": ("xlsx", "финансы.xlsx", {**GOOD["FIN"], "BUDGET_FACT_MUNICIPAL": "23 500,5"}),
 }
 
 
@@ -54,7 +55,7 @@ def test_facts_equal_an_independent_computation(program, office_inbox):
     result = consolidate(program, YEAR, inbox)
     assert {p.status for p in result.participants} <= {"accepted", "accepted_with_warnings"}
     assert sorted((p.code, p.participant, p.cell) for p in result.problems) == [
-        ("value-as-text", "GZ", "D6"), ("value-as-text", "MVD", "D5")]
+        ("value-as-text", "FIN", "D5"), ("value-as-text", "GZ", "D6"), ("value-as-text", "MVD", "D5")]
     expected = expected_facts(GOOD)
     for r in result.indicators:
         assert r.fact == pytest.approx(expected[r.number]), r.number

@@ -11,7 +11,8 @@ from conftest import GOOD, YEAR, fill_openpyxl
 from kc_workbook.consolidate import consolidate
 from kc_workbook.report import write_json, write_workbook
 
-SHEETS = ["Сводка", "Показатели", "Исходные данные", "Участники", "Замечания"]
+SHEETS = ["Сводка", "Показатели", "Оценка эффективности", "Итоги", "Расходы", "Мероприятия", "Исходные данные",
+          "Участники", "Замечания"]
 
 
 @pytest.fixture
