@@ -28,9 +28,21 @@ TYPED = {
 
 
 @pytest.fixture(scope="module")
-def office_inbox(blank_workbooks, tmp_path_factory):
+def measured_program(program):
+    import dataclasses
+
+    from test_efficiency import MEASURES
+
+    return dataclasses.replace(program, measures=MEASURES)
+
+
+@pytest.fixture(scope="module")
+def office_inbox(blank_workbooks, measured_program, tmp_path_factory):
+    from kc_workbook.generate import write_participant_workbook
+
     libreoffice.require()
     base = tmp_path_factory.mktemp("office")
+    gz_measures = write_participant_workbook(measured_program, "GZ", YEAR, base / "gz_measures_blank.xlsx")
     inbox = base / "inbox"
     jobs = []
     for code, (fmt, name, values) in TYPED.items():
@@ -45,6 +57,8 @@ def office_inbox(blank_workbooks, tmp_path_factory):
                   "values": {**GOOD["MVD"], "CRIMES_PUBLIC": 2000}},
         "moved": {"src": blank_workbooks["MVD"], "dst": base / "moved.ods", "format": "ods",
                   "values": GOOD["MVD"], "insert_rows": {"Данные": [2, 6]}, "rename_sheets": {"Данные": "Мои данные"}},
+        "measures": {"src": gz_measures, "dst": base / "measures.xls", "format": "xls",
+                     "values": {**GOOD["GZ"], "Мероприятия!G5": 14000.5, "Мероприятия!J5": "выполнено частично"}},
     }
     libreoffice.fill(jobs + list(extra.values()))
     return inbox, {k: v["dst"] for k, v in extra.items()}
@@ -104,3 +118,18 @@ def test_the_consolidated_workbook_opens_in_libreoffice(program, office_inbox, t
                            "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)],
                           capture_output=True, timeout=300)
     assert done.returncode == 0 and (tmp_path / "c.pdf").stat().st_size > 10_000
+
+
+def test_measures_filled_in_libreoffice(measured_program, office_inbox):
+    from kc_workbook.read import read_submission
+
+    _, extra = office_inbox
+    rows = CalamineWorkbook.from_path(str(extra["measures"])).get_sheet_by_name("Мероприятия") \
+        .to_python(skip_empty_area=False)
+    assert rows[4][11] == "Ошибка: укажите причину"  # LibreOffice computed the check before sending
+    assert rows[1][3] == "Есть ошибки: 1"
+    sub = read_submission(extra["measures"], measured_program, YEAR)
+    report = sub.measures["М-1"]
+    assert report.fact == {"municipal": 14000.5, "regional": 0.0, "offbudget": 0.0}
+    assert report.status == "выполнено частично"
+    assert [(p.code, p.cell) for p in sub.problems] == [("measure-reason-missing", "K5")]
