@@ -14,13 +14,15 @@ from pathlib import Path
 
 from . import layout as L
 from .cells import as_int, as_text, cell_name, is_blank
+from .preflight import LIMITS, WORKBOOK_EXTENSIONS, inspect, sniff
 from .problems import ERROR, Problem
 from .program import Program
 from .measures import read_measures
 from .values import parse_value
 
 REJECTING = {"file-unreadable", "workbook-not-ours", "workbook-other-program", "workbook-wrong-year",
-             "workbook-unknown-participant"}
+             "workbook-unknown-participant", "file-wrong-format", "file-too-large", "archive-suspicious",
+             "xml-doctype", "sheet-too-large", "workbook-password"}
 SKIPPING = {"lock-file-skipped", "not-a-workbook"}
 
 
@@ -80,28 +82,6 @@ class Submission:
         return {c.code: c.value for c in self.cells.values() if c.ok and c.value is not None}
 
 
-def sniff(path: Path) -> tuple[str | None, str]:
-    """The file's real format from its first bytes: ("xlsx"|"ods"|"xls"|None, what it is)."""
-    with open(path, "rb") as fh:
-        head = fh.read(8)
-    if not head:
-        return None, "пустой файл"
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(path) as zf:
-                names = set(zf.namelist())
-                if "xl/workbook.xml" in names:
-                    return ("xlsm" if "xl/vbaProject.bin" in names else "xlsx"), "книга Excel"
-                if "content.xml" in names and zf.read("mimetype").startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
-                    return "ods", "книга OpenDocument"
-        except (zipfile.BadZipFile, KeyError, OSError):
-            return None, "повреждённый или неполный zip-архив"
-        return None, "zip-архив, но не книга электронной таблицы"
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return "xls", "книга Excel 97–2003"
-    return None, "не книга электронной таблицы"
-
-
 def read_submission(path: str | Path, program: Program, year: int | None = None, name: str | None = None) -> Submission:
     path = Path(path)
     sub = Submission(path=path, name=name or path.name)
@@ -113,18 +93,34 @@ def read_submission(path: str | Path, program: Program, year: int | None = None,
         sub.problem("lock-file-skipped", "служебный файл открытой книги пропущен")
         return sub
     try:
-        kind, what = sniff(path)
+        if path.stat().st_size > LIMITS.file_bytes:
+            blocking, notes = inspect(path, "")
+        else:
+            kind, what = sniff(path)
+            if kind is None:
+                if path.suffix.lower() in WORKBOOK_EXTENSIONS:
+                    sub.problem("file-wrong-format", f"файл с расширением {path.suffix} на самом деле: {what}")
+                else:
+                    sub.problem("not-a-workbook", f"файл пропущен: {what}")
+                return sub
+            sub.kind = kind
+            blocking, notes = inspect(path, kind)
     except OSError as exc:
         sub.problem("file-unreadable", f"файл не удалось открыть: {exc.strerror or exc}")
         return sub
-    if kind is None:
-        sub.problem("not-a-workbook", f"файл пропущен: {what}")
+    for code, message in blocking + notes:
+        sub.problem(code, message)
+    if blocking:
         return sub
-    sub.kind = kind
     try:
         _read(sub, program, year)
     except Exception as exc:  # a broken file must never stop the others
-        sub.problem("file-unreadable", f"книгу не удалось прочитать ({what}): {exc}")
+        from python_calamine import PasswordError
+
+        if isinstance(exc, PasswordError):
+            sub.problem("workbook-password", "книга защищена паролем на открытие")
+        else:
+            sub.problem("file-unreadable", f"книгу не удалось прочитать ({what}): {exc}")
     return sub
 
 
@@ -134,7 +130,12 @@ def _read(sub: Submission, program: Program, year: int | None) -> None:
     workbook = CalamineWorkbook.from_path(str(sub.path))
     sheets = {}
     for sheet_name in workbook.sheet_names:
-        sheets[sheet_name] = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+        sheet = workbook.get_sheet_by_name(sheet_name)
+        if sheet.height > LIMITS.rows or sheet.width > LIMITS.columns:  # .xls: not inspected before parsing
+            sub.problem("sheet-too-large", f"на листе заполнено {sheet.height} строк и {sheet.width} столбцов — далеко "
+                        "за пределами формы; удалите лишнее и сохраните книгу", sheet_name)
+            return
+        sheets[sheet_name] = sheet.to_python(skip_empty_area=False)
     sub.recorded_at = _recorded_time(sub.path, sub.kind)
     if not _identify(sub, sheets.get(L.SHEET_IDENTITY), program, year):
         return

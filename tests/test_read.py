@@ -8,7 +8,8 @@ import zipfile
 import pytest
 
 from conftest import GOOD, YEAR, fill_openpyxl
-from kc_workbook.read import read_submission, sniff
+from kc_workbook.preflight import sniff
+from kc_workbook.read import read_submission
 
 
 def codes_and_cells(sub):
@@ -139,14 +140,23 @@ def test_a_workbook_without_identity_is_not_ours(program, tmp_path):
 def test_lock_files_and_non_workbooks_are_skipped(program, tmp_path):
     lock = tmp_path / "~$отчёт.xlsx"
     lock.write_bytes(b"\x00" * 165)
-    text = tmp_path / "письмо.xlsx"
-    text.write_text("a;b\n1;2\n", encoding="utf-8")
-    empty = tmp_path / "пустой.xls"
-    empty.write_bytes(b"")
-    for path, code in ((lock, "lock-file-skipped"), (text, "not-a-workbook"), (empty, "not-a-workbook")):
+    text = tmp_path / "письмо.txt"
+    text.write_text("Добрый день, книга во вложении", encoding="utf-8")
+    for path, code in ((lock, "lock-file-skipped"), (text, "not-a-workbook")):
         sub = read_submission(path, program, YEAR)
         assert [p.code for p in sub.problems] == [code]
         assert sub.skipped
+
+
+def test_something_else_called_a_workbook_is_an_error(program, tmp_path):
+    csv = tmp_path / "отчёт.xlsx"
+    csv.write_text("a;b\n1;2\n", encoding="utf-8")
+    empty = tmp_path / "пустой.xls"
+    empty.write_bytes(b"")
+    for path, what in ((csv, "CSV"), (empty, "пустой")):
+        sub = read_submission(path, program, YEAR)
+        assert [p.code for p in sub.problems] == ["file-wrong-format"]
+        assert what in sub.problems[0].message and sub.rejected
 
 
 def test_a_truncated_workbook_is_named_as_such(program, mvd, tmp_path):
@@ -154,7 +164,7 @@ def test_a_truncated_workbook_is_named_as_such(program, mvd, tmp_path):
     cut = tmp_path / "cut.xlsx"
     cut.write_bytes(data[: len(data) // 2])
     assert sniff(cut)[0] is None
-    assert [p.code for p in read_submission(cut, program, YEAR).problems] == ["not-a-workbook"]
+    assert [p.code for p in read_submission(cut, program, YEAR).problems] == ["file-wrong-format"]
 
 
 def test_contacts_are_read_from_the_title_sheet(program, mvd):

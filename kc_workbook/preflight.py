@@ -1,0 +1,236 @@
+"""Look at a file before any spreadsheet library parses it.
+
+Workbooks come from outside the administration. A zip bomb, an XML entity bomb or a sheet
+that claims a cell at XFD1048576 (python-calamine aborts the whole process on it, with no
+exception) must be stopped here, while the file is still only bytes. ``sniff`` names what a
+file really is, whatever it is called; ``inspect`` returns the problems that forbid
+reading it, and the notes (macros) that do not.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+WORKBOOK_EXTENSIONS = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb", ".xltx", ".xltm", ".xlt", ".ots", ".fods"}
+
+
+@dataclass(frozen=True)
+class Limits:
+    file_bytes: int = 20 * 1024 * 1024
+    members: int = 500
+    member_bytes: int = 50 * 1024 * 1024
+    total_bytes: int = 150 * 1024 * 1024
+    ratio: int = 100  # uncompressed / compressed, for members larger than ratio_floor
+    ratio_floor: int = 1024 * 1024
+    rows: int = 5000  # the participant templates use a few dozen rows and 12 columns
+    columns: int = 100
+    ods_cells: int = 500_000
+
+
+LIMITS = Limits()
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_IMAGES = {b"\x89PNG": "изображение PNG", b"\xff\xd8\xff": "изображение JPEG", b"GIF8": "изображение GIF",
+           b"BM": "изображение BMP", b"%PDF": "документ PDF", b"{\\rtf": "документ RTF",
+           b"Rar!": "архив RAR", b"7z\xbc\xaf": "архив 7-Zip", b"\x1f\x8b": "архив gzip"}
+
+
+def utf16(text: str) -> bytes:
+    return text.encode("utf-16-le")
+
+
+def sniff(path: Path) -> tuple[str | None, str]:
+    """(kind, what it is): kind is "xlsx" | "xlsm" | "ods" | "xls" | "encrypted", or None."""
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+    if not head:
+        return None, "пустой файл (0 байт)"
+    if head.startswith(b"PK\x03\x04"):
+        return _sniff_zip(path)
+    if head.startswith(_OLE):
+        return _sniff_ole(path)
+    for magic, what in _IMAGES.items():
+        if head.startswith(magic):
+            return None, what
+    text = head.decode("utf-8", errors="ignore").lower() or head.decode("cp1251", errors="ignore").lower()
+    if "<html" in text or "<!doctype html" in text or "<table" in text:
+        return None, "HTML-страница, сохранённая с другим расширением"
+    if "urn:schemas-microsoft-com:office:spreadsheet" in text:
+        return None, "таблица XML Excel 2003"
+    if text.lstrip().startswith("<?xml"):
+        return None, "XML-файл"
+    lines = [line for line in text.splitlines() if line.strip()][:5]
+    if lines and any(all(sep in line for line in lines) for sep in (";", ",", "\t")):
+        return None, "текст CSV"
+    if b"\x00" not in head:
+        return None, "текстовый файл"
+    return None, "файл неизвестного формата"
+
+
+def _sniff_zip(path: Path) -> tuple[str | None, str]:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            if "xl/workbook.xml" in names:
+                return ("xlsm" if "xl/vbaProject.bin" in names else "xlsx"), "книга Excel"
+            if "xl/workbook.bin" in names:
+                return None, "двоичная книга Excel (.xlsb)"
+            if "mimetype" in names and zf.read("mimetype").startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
+                return "ods", "книга OpenDocument"
+            if "word/document.xml" in names:
+                return None, "документ Word"
+            if "content.xml" in names:
+                return None, "документ OpenDocument, но не электронная таблица"
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError):
+        return None, "повреждённый или обрезанный файл (архив неполон)"
+    return None, "zip-архив, а не книга"
+
+
+def _sniff_ole(path: Path) -> tuple[str | None, str]:
+    with open(path, "rb") as fh:
+        data = fh.read(LIMITS.file_bytes)
+    if utf16("EncryptedPackage") in data:
+        return "encrypted", "книга Excel, защищённая паролем"
+    if utf16("WordDocument") in data:
+        return None, "документ Word 97–2003"
+    return "xls", "книга Excel 97–2003"
+
+
+# --- inspection before parsing -------------------------------------------------------
+
+_DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_CELL_REF = re.compile(rb'<(?:c|row)\b[^>]*?\br="([A-Z]{0,3})(\d+)"')
+_DIMENSION = re.compile(rb'<dimension\s+ref="[A-Z]{1,3}\d+(?::([A-Z]{1,3})(\d+))?"')
+
+
+def column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - 64)
+    return n
+
+
+def inspect(path: Path, kind: str, limits: Limits = LIMITS) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(blocking problems, notes), each a list of (problem code, Russian message)."""
+    size = path.stat().st_size
+    if size > limits.file_bytes:
+        return [("file-too-large", f"файл {size // (1024 * 1024)} МБ больше допустимых "
+                                   f"{limits.file_bytes // (1024 * 1024)} МБ")], []
+    if kind == "encrypted":
+        return [("workbook-password", "книга защищена паролем на открытие")], []
+    notes = []
+    if kind == "xls":
+        with open(path, "rb") as fh:
+            data = fh.read()
+        if utf16("_VBA_PROJECT") in data:
+            notes.append(("workbook-macros", "в книге есть макросы; прочитаны только значения, макросы не запускались"))
+        return [], notes
+    try:
+        with zipfile.ZipFile(path) as zf:
+            blocking = _inspect_zip(zf, kind, limits)
+            names = zf.namelist()
+            if kind == "ods" and "META-INF/manifest.xml" in names and \
+                    b"encryption-data" in zf.read("META-INF/manifest.xml")[:1_000_000]:
+                blocking.append(("workbook-password", "книга защищена паролем на открытие"))
+            if kind == "xlsm" or any(n.startswith("Basic/") or n.endswith("vbaProject.bin") for n in names):
+                notes.append(("workbook-macros", "в книге есть макросы; прочитаны только значения, макросы не запускались"))
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
+        return [("file-unreadable", f"архив книги повреждён: {exc}")], []
+    return blocking, notes
+
+
+def _inspect_zip(zf: zipfile.ZipFile, kind: str, limits: Limits) -> list[tuple[str, str]]:
+    infos = zf.infolist()
+    if len(infos) > limits.members:
+        return [("archive-suspicious", f"в архиве книги {len(infos)} частей (допустимо до {limits.members})")]
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if info.file_size > limits.member_bytes or total > limits.total_bytes:
+            return [("archive-suspicious", f"часть «{info.filename}» распаковывается в {info.file_size // (1024 * 1024)} МБ "
+                                           "— похоже на zip-бомбу")]
+        if info.file_size > limits.ratio_floor and info.file_size > limits.ratio * max(info.compress_size, 1):
+            return [("archive-suspicious", f"часть «{info.filename}» сжата в {info.file_size // max(info.compress_size, 1)} "
+                                           "раз — похоже на zip-бомбу")]
+    for info in infos:
+        name = info.filename
+        if not (name.endswith(".xml") or name.endswith(".rels")):
+            continue
+        problem = _scan_xml(zf, info, kind, limits)
+        if problem:
+            return [problem]
+    return []
+
+
+def _scan_xml(zf: zipfile.ZipFile, info: zipfile.ZipInfo, kind: str, limits: Limits) -> tuple[str, str] | None:
+    """Stream one XML part: real size (headers can lie), DTDs, and how far cells reach."""
+    is_sheet = kind != "ods" and info.filename.startswith("xl/worksheets/")
+    is_ods_content = kind == "ods" and info.filename == "content.xml"
+    seen, tail = 0, b""
+    with zf.open(info) as fh:
+        while True:
+            chunk = fh.read(256 * 1024)
+            if not chunk:
+                break
+            seen += len(chunk)
+            if seen > limits.member_bytes:
+                return ("archive-suspicious", f"часть «{info.filename}» распаковывается больше заявленного — похоже на "
+                                              "zip-бомбу")
+            window = tail + chunk
+            if _DTD.search(window):
+                return ("xml-doctype", f"в части «{info.filename}» есть объявление DOCTYPE/ENTITY: такие книги не "
+                                       "читаются (защита от XML-бомб)")
+            if is_sheet:
+                problem = _check_cells(window, info.filename, limits)
+                if problem:
+                    return problem
+            tail = window[-512:]
+    if is_ods_content:
+        return _check_ods_cells(zf, info, limits)
+    return None
+
+
+def _check_cells(window: bytes, part: str, limits: Limits) -> tuple[str, str] | None:
+    for match in _DIMENSION.finditer(window):
+        if match.group(1) and (int(match.group(2)) > limits.rows or column_number(match.group(1)) > limits.columns):
+            return _too_far(part, match.group(1) + match.group(2), limits)
+    for match in _CELL_REF.finditer(window):
+        letters, row = match.group(1), int(match.group(2))
+        if row > limits.rows or (letters and column_number(letters) > limits.columns):
+            return _too_far(part, letters + match.group(2), limits)
+    return None
+
+
+def _too_far(part: str, ref: bytes, limits: Limits) -> tuple[str, str]:
+    sheet = part.rsplit("/", 1)[-1]
+    return ("sheet-too-large", f"на листе ({sheet}) заполнена ячейка {ref.decode()} — далеко за пределами формы "
+                               f"(до {limits.rows} строк и {limits.columns} столбцов); удалите лишнее и сохраните книгу")
+
+
+def _check_ods_cells(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> tuple[str, str] | None:
+    """Non-empty cells of an .ods, with its row and column repeats multiplied out."""
+    from defusedxml.ElementTree import iterparse
+
+    table = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+    office = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+    cells, row_repeat, row_index = 0, 1, 0
+    with zf.open(info) as fh:
+        for event, elem in iterparse(fh, events=("start", "end")):
+            tag = elem.tag
+            if event == "start" and tag == f"{table}table":
+                row_index = 0
+            elif event == "start" and tag == f"{table}table-row":
+                row_repeat = int(elem.get(f"{table}number-rows-repeated", "1"))
+            elif event == "end" and tag == f"{table}table-row":
+                row_index += row_repeat
+                elem.clear()
+            elif event == "end" and tag == f"{table}table-cell" and elem.get(f"{office}value-type"):
+                repeat = int(elem.get(f"{table}number-columns-repeated", "1"))
+                cells += repeat * row_repeat
+                if cells > limits.ods_cells or row_index + 1 > limits.rows or repeat > limits.columns:
+                    return ("sheet-too-large", f"в книге заполнено слишком много ячеек или ячейки далеко за пределами "
+                                               f"формы (строка {row_index + 1}); удалите лишнее и сохраните книгу")
+    return None
