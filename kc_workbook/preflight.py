@@ -130,11 +130,12 @@ def inspect(path: Path, kind: str, limits: Limits = LIMITS) -> tuple[list[tuple[
         return [], notes
     try:
         with zipfile.ZipFile(path) as zf:
-            blocking = _inspect_zip(zf, kind, limits)
             names = zf.namelist()
-            if kind == "ods" and "META-INF/manifest.xml" in names and \
-                    b"encryption-data" in zf.read("META-INF/manifest.xml")[:1_000_000]:
-                blocking.append(("workbook-password", "книга защищена паролем на открытие"))
+            manifest = "META-INF/manifest.xml"
+            if kind == "ods" and manifest in names and zf.getinfo(manifest).file_size < 1_000_000 and \
+                    b"encryption-data" in zf.read(manifest):
+                return [("workbook-password", "книга защищена паролем на открытие")], []
+            blocking = _inspect_zip(zf, kind, limits)
             if kind == "xlsm" or any(n.startswith("Basic/") or n.endswith("vbaProject.bin") for n in names):
                 notes.append(("workbook-macros", "в книге есть макросы; прочитаны только значения, макросы не запускались"))
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
@@ -216,21 +217,28 @@ def _check_ods_cells(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits)
 
     table = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
     office = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
-    cells, row_repeat, row_index = 0, 1, 0
     with zf.open(info) as fh:
-        for event, elem in iterparse(fh, events=("start", "end")):
-            tag = elem.tag
-            if event == "start" and tag == f"{table}table":
-                row_index = 0
-            elif event == "start" and tag == f"{table}table-row":
-                row_repeat = int(elem.get(f"{table}number-rows-repeated", "1"))
-            elif event == "end" and tag == f"{table}table-row":
-                row_index += row_repeat
-                elem.clear()
-            elif event == "end" and tag == f"{table}table-cell" and elem.get(f"{office}value-type"):
-                repeat = int(elem.get(f"{table}number-columns-repeated", "1"))
-                cells += repeat * row_repeat
-                if cells > limits.ods_cells or row_index + 1 > limits.rows or repeat > limits.columns:
-                    return ("sheet-too-large", f"в книге заполнено слишком много ячеек или ячейки далеко за пределами "
-                                               f"формы (строка {row_index + 1}); удалите лишнее и сохраните книгу")
+        try:
+            return _count_ods_cells(iterparse(fh, events=("start", "end")), table, office, limits)
+        except Exception as exc:  # defusedxml's refusals and expat's syntax errors alike
+            return ("file-unreadable", f"содержимое книги повреждено или недопустимо: {exc}")
+
+
+def _count_ods_cells(events, table: str, office: str, limits: Limits) -> tuple[str, str] | None:
+    cells, row_repeat, row_index = 0, 1, 0
+    for event, elem in events:
+        tag = elem.tag
+        if event == "start" and tag == f"{table}table":
+            row_index = 0
+        elif event == "start" and tag == f"{table}table-row":
+            row_repeat = int(elem.get(f"{table}number-rows-repeated", "1"))
+        elif event == "end" and tag == f"{table}table-row":
+            row_index += row_repeat
+            elem.clear()
+        elif event == "end" and tag == f"{table}table-cell" and elem.get(f"{office}value-type"):
+            repeat = int(elem.get(f"{table}number-columns-repeated", "1"))
+            cells += repeat * row_repeat
+            if cells > limits.ods_cells or row_index + 1 > limits.rows or repeat > limits.columns:
+                return ("sheet-too-large", f"в книге заполнено слишком много ячеек или ячейки далеко за пределами "
+                                           f"формы (строка {row_index + 1}); удалите лишнее и сохраните книгу")
     return None

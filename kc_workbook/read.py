@@ -108,6 +108,9 @@ def read_submission(path: str | Path, program: Program, year: int | None = None,
     except OSError as exc:
         sub.problem("file-unreadable", f"файл не удалось открыть: {exc.strerror or exc}")
         return sub
+    except Exception as exc:  # the inspection itself must never stop the other files
+        sub.problem("file-unreadable", f"файл не удалось проверить: {exc}")
+        return sub
     for code, message in blocking + notes:
         sub.problem(code, message)
     if blocking:

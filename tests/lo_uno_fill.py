@@ -72,7 +72,10 @@ def main():
             for old, new in job.get("rename_sheets", {}).items():
                 doc.Sheets.getByName(old).setName(new)
             doc.calculateAll()
-            doc.storeToURL(uno.systemPathToFileUrl(job["dst"]), (prop("FilterName", job["filter"]),))
+            args = [prop("FilterName", job["filter"])]
+            if job.get("password"):
+                args.append(prop("Password", job["password"]))
+            doc.storeToURL(uno.systemPathToFileUrl(job["dst"]), tuple(args))
             doc.close(True)
     finally:
         try:

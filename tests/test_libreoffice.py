@@ -57,6 +57,8 @@ def office_inbox(blank_workbooks, measured_program, tmp_path_factory):
                   "values": {**GOOD["MVD"], "CRIMES_PUBLIC": 2000}},
         "moved": {"src": blank_workbooks["MVD"], "dst": base / "moved.ods", "format": "ods",
                   "values": GOOD["MVD"], "insert_rows": {"Данные": [2, 6]}, "rename_sheets": {"Данные": "Мои данные"}},
+        **{f"password {fmt}": {"src": blank_workbooks["HEALTH"], "dst": base / f"password.{fmt}", "format": fmt,
+                               "values": GOOD["HEALTH"], "password": "секрет"} for fmt in ("ods", "xls")},
         "measures": {"src": gz_measures, "dst": base / "measures.xls", "format": "xls",
                      "values": {**GOOD["GZ"], "Мероприятия!G5": 14000.5, "Мероприятия!J5": "выполнено частично"}},
     }
@@ -133,3 +135,14 @@ def test_measures_filled_in_libreoffice(measured_program, office_inbox):
     assert report.fact == {"municipal": 14000.5, "regional": 0.0, "offbudget": 0.0}
     assert report.status == "выполнено частично"
     assert [(p.code, p.cell) for p in sub.problems] == [("measure-reason-missing", "K5")]
+
+
+# (LibreOffice does not encrypt .xlsx through this API; tests/corpus.py encrypts one with msoffcrypto-tool.)
+@pytest.mark.parametrize("fmt", ["ods", "xls"])
+def test_password_protected_workbooks_saved_by_libreoffice(program, office_inbox, fmt):
+    from kc_workbook.read import read_submission
+
+    _, extra = office_inbox
+    sub = read_submission(extra[f"password {fmt}"], program, YEAR)
+    assert [p.code for p in sub.problems] == ["workbook-password"]
+    assert sub.rejected
