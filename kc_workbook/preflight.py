@@ -3,15 +3,16 @@
 Workbooks come from outside the administration. A zip bomb, an XML entity bomb or a sheet
 that claims a cell at XFD1048576 (python-calamine aborts the whole process on it, with no
 exception) must be stopped here, while the file is still only bytes. ``sniff`` names what a
-file really is, whatever it is called; ``inspect`` returns the problems that forbid
-reading it, and the notes (macros) that do not.
+file really is, whatever it is called, the problems that forbid reading it, and the notes
+(macros) that do not.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 WORKBOOK_EXTENSIONS = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb", ".xltx", ".xltm", ".xlt", ".ots", ".fods"}
@@ -42,64 +43,120 @@ def utf16(text: str) -> bytes:
     return text.encode("utf-16-le")
 
 
-def sniff(path: Path) -> tuple[str | None, str]:
-    """(kind, what it is): kind is "xlsx" | "xlsm" | "ods" | "xls" | "encrypted", or None."""
+@dataclass
+class Examination:
+    """What a file is, what forbids reading it, what to note, and when it was last saved."""
+
+    kind: str | None  # "xlsx" | "xlsm" | "ods" | "xls", or None when it is not a workbook we read
+    what: str
+    blocking: list[tuple[str, str]] = field(default_factory=list)  # (problem code, Russian message)
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    recorded_at: dt.datetime | None = None
+
+
+_MACROS = ("workbook-macros", "в книге есть макросы; прочитаны только значения, макросы не запускались")
+_PASSWORD = ("workbook-password", "книга защищена паролем на открытие")
+
+
+def examine(path: Path, limits: Limits = LIMITS) -> Examination:
+    """Look at the file as bytes, opening it once. Never parses a sheet."""
+    size = path.stat().st_size
+    if size > limits.file_bytes:
+        return Examination(None, "слишком большой файл", [
+            ("file-too-large", f"файл {size // (1024 * 1024)} МБ больше допустимых {limits.file_bytes // (1024 * 1024)} МБ")])
     with open(path, "rb") as fh:
         head = fh.read(4096)
-    if not head:
-        return None, "пустой файл (0 байт)"
     if head.startswith(b"PK\x03\x04"):
-        return _sniff_zip(path)
+        return _examine_zip(path, limits)
     if head.startswith(_OLE):
-        return _sniff_ole(path)
+        data = head + path.read_bytes()[len(head):]
+        if utf16("EncryptedPackage") in data:
+            return Examination(None, "книга Excel, защищённая паролем", [_PASSWORD])
+        if utf16("WordDocument") in data:
+            return Examination(None, "документ Word 97–2003")
+        return Examination("xls", "книга Excel 97–2003", notes=[_MACROS] if utf16("_VBA_PROJECT") in data else [])
+    return Examination(None, _what_else(head))
+
+
+def sniff(path: Path) -> tuple[str | None, str]:
+    """(kind, what it is), as ``examine`` finds them."""
+    found = examine(path)
+    return found.kind, found.what
+
+
+def _what_else(head: bytes) -> str:
+    if not head:
+        return "пустой файл (0 байт)"
     for magic, what in _IMAGES.items():
         if head.startswith(magic):
-            return None, what
-    text = head.decode("utf-8", errors="ignore").lower() or head.decode("cp1251", errors="ignore").lower()
+            return what
+    text = head.decode("utf-8", errors="ignore").lower()
     if "<html" in text or "<!doctype html" in text or "<table" in text:
-        return None, "HTML-страница, сохранённая с другим расширением"
+        return "HTML-страница, сохранённая с другим расширением"
     if "urn:schemas-microsoft-com:office:spreadsheet" in text:
-        return None, "таблица XML Excel 2003"
+        return "таблица XML Excel 2003"
     if text.lstrip().startswith("<?xml"):
-        return None, "XML-файл"
+        return "XML-файл"
     lines = [line for line in text.splitlines() if line.strip()][:5]
     if lines and any(all(sep in line for line in lines) for sep in (";", ",", "\t")):
-        return None, "текст CSV"
+        return "текст CSV"
     if b"\x00" not in head:
-        return None, "текстовый файл"
-    return None, "файл неизвестного формата"
+        return "текстовый файл"
+    return "файл неизвестного формата"
 
 
-def _sniff_zip(path: Path) -> tuple[str | None, str]:
+def _examine_zip(path: Path, limits: Limits) -> Examination:
     try:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
             if "xl/workbook.xml" in names:
-                return ("xlsm" if "xl/vbaProject.bin" in names else "xlsx"), "книга Excel"
-            if "xl/workbook.bin" in names:
-                return None, "двоичная книга Excel (.xlsb)"
-            if "mimetype" in names and zf.read("mimetype").startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
-                return "ods", "книга OpenDocument"
-            if "word/document.xml" in names:
-                return None, "документ Word"
-            if "content.xml" in names:
-                return None, "документ OpenDocument, но не электронная таблица"
-    except (zipfile.BadZipFile, KeyError, OSError, EOFError):
-        return None, "повреждённый или обрезанный файл (архив неполон)"
-    return None, "zip-архив, а не книга"
+                found = Examination("xlsm" if "xl/vbaProject.bin" in names else "xlsx", "книга Excel")
+            elif "mimetype" in names and zf.read("mimetype").startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
+                found = Examination("ods", "книга OpenDocument")
+                manifest = "META-INF/manifest.xml"
+                if manifest in names and zf.getinfo(manifest).file_size < 1_000_000 and \
+                        b"encryption-data" in zf.read(manifest):
+                    found.blocking.append(_PASSWORD)
+                    return found
+            elif "xl/workbook.bin" in names:
+                return Examination(None, "двоичная книга Excel (.xlsb)")
+            elif "word/document.xml" in names:
+                return Examination(None, "документ Word")
+            elif "content.xml" in names:
+                return Examination(None, "документ OpenDocument, но не электронная таблица")
+            else:
+                return Examination(None, "zip-архив, а не книга")
+            found.blocking.extend(_inspect_zip(zf, found.kind, limits))
+            if found.kind == "xlsm" or any(n.startswith("Basic/") or n.endswith("vbaProject.bin") for n in names):
+                found.notes.append(_MACROS)
+            if not found.blocking:
+                found.recorded_at = _recorded_time(zf, found.kind)
+            return found
+    except (zipfile.BadZipFile, EOFError):
+        return Examination(None, "повреждённый или обрезанный файл (архив неполон)")
+    except (OSError, RuntimeError, NotImplementedError, ValueError) as exc:
+        return Examination("xlsx", "книга", [("file-unreadable", f"архив книги повреждён: {exc}")])
 
 
-def _sniff_ole(path: Path) -> tuple[str | None, str]:
-    with open(path, "rb") as fh:
-        data = fh.read(LIMITS.file_bytes)
-    if utf16("EncryptedPackage") in data:
-        return "encrypted", "книга Excel, защищённая паролем"
-    if utf16("WordDocument") in data:
-        return None, "документ Word 97–2003"
-    return "xls", "книга Excel 97–2003"
+def _recorded_time(zf: zipfile.ZipFile, kind: str) -> dt.datetime | None:
+    """The last-saved time recorded inside the file (Excel and LibreOffice update it on save)."""
+    from defusedxml import ElementTree
+
+    part, tag = ("meta.xml", "{http://purl.org/dc/elements/1.1/}date") if kind == "ods" else \
+        ("docProps/core.xml", "{http://purl.org/dc/terms/}modified")
+    try:
+        node = ElementTree.fromstring(zf.read(part)).find(f".//{tag}")
+        if node is None or not node.text:
+            return None
+        stamp = dt.datetime.fromisoformat(node.text.strip().replace("Z", "+00:00"))
+        if stamp.tzinfo is not None:
+            stamp = stamp.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        return stamp
+    except Exception:  # no such part, or a date nobody wrote as ISO: fall back to the file's time
+        return None
 
 
-# --- inspection before parsing -------------------------------------------------------
+# --- inspection of a zip-based workbook ----------------------------------------------------
 
 _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _CELL_REF = re.compile(rb'<(?:c|row)\b[^>]*?\br="([A-Z]{0,3})(\d+)"')
@@ -111,36 +168,6 @@ def column_number(letters: bytes) -> int:
     for ch in letters:
         n = n * 26 + (ch - 64)
     return n
-
-
-def inspect(path: Path, kind: str, limits: Limits = LIMITS) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """(blocking problems, notes), each a list of (problem code, Russian message)."""
-    size = path.stat().st_size
-    if size > limits.file_bytes:
-        return [("file-too-large", f"файл {size // (1024 * 1024)} МБ больше допустимых "
-                                   f"{limits.file_bytes // (1024 * 1024)} МБ")], []
-    if kind == "encrypted":
-        return [("workbook-password", "книга защищена паролем на открытие")], []
-    notes = []
-    if kind == "xls":
-        with open(path, "rb") as fh:
-            data = fh.read()
-        if utf16("_VBA_PROJECT") in data:
-            notes.append(("workbook-macros", "в книге есть макросы; прочитаны только значения, макросы не запускались"))
-        return [], notes
-    try:
-        with zipfile.ZipFile(path) as zf:
-            names = zf.namelist()
-            manifest = "META-INF/manifest.xml"
-            if kind == "ods" and manifest in names and zf.getinfo(manifest).file_size < 1_000_000 and \
-                    b"encryption-data" in zf.read(manifest):
-                return [("workbook-password", "книга защищена паролем на открытие")], []
-            blocking = _inspect_zip(zf, kind, limits)
-            if kind == "xlsm" or any(n.startswith("Basic/") or n.endswith("vbaProject.bin") for n in names):
-                notes.append(("workbook-macros", "в книге есть макросы; прочитаны только значения, макросы не запускались"))
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
-        return [("file-unreadable", f"архив книги повреждён: {exc}")], []
-    return blocking, notes
 
 
 def _inspect_zip(zf: zipfile.ZipFile, kind: str, limits: Limits) -> list[tuple[str, str]]:
@@ -160,7 +187,11 @@ def _inspect_zip(zf: zipfile.ZipFile, kind: str, limits: Limits) -> list[tuple[s
         name = info.filename
         if not (name.endswith(".xml") or name.endswith(".rels")):
             continue
-        problem = _scan_xml(zf, info, kind, limits)
+        try:
+            problem = _scan_xml(zf, info, kind, limits)
+        except zipfile.BadZipFile:  # zipfile stops at the declared size, so a lie shows as a bad CRC
+            problem = ("archive-suspicious", f"часть «{info.filename}» не совпадает со своим заголовком "
+                                             "(размер или контрольная сумма) — архив повреждён или подделан")
         if problem:
             return [problem]
     return []

@@ -247,9 +247,25 @@ class Program:
     def target_years(self) -> list[int]:
         return sorted({y for ind in self.indicators for y in ind.targets})
 
+    def _memo(self, key, compute):
+        # The loaded definition is not changed afterwards (dataclasses.replace makes a new one),
+        # so per-participant look-ups are computed once: consolidation asks them for every file.
+        memo = self.__dict__.setdefault("_memo_store", {})
+        if key not in memo:
+            memo[key] = compute()
+        return memo[key]
+
     def inputs_of(self, participant: str) -> list[Input]:
         """The inputs a participant supplies, in the order of the definition."""
-        return [i for i in self.inputs.values() if participant in i.suppliers]
+        by_participant = self._memo("inputs_of", self._index_inputs)
+        return list(by_participant.get(participant, ()))
+
+    def _index_inputs(self) -> dict[str, list[Input]]:
+        index: dict[str, list[Input]] = {}
+        for inp in self.inputs.values():
+            for s in dict.fromkeys(inp.suppliers):
+                index.setdefault(s, []).append(inp)
+        return index
 
     def measures_of(self, participant: str | None, year: int) -> list[Measure]:
         """The year's measures of one participant (or of everyone, for None), in definition order."""
@@ -257,10 +273,12 @@ class Program:
 
     def suppliers(self, year: int | None = None) -> list[str]:
         """Participants who report: they supply an input, or are responsible for a measure of ``year``."""
-        codes = {s for i in self.inputs.values() for s in i.suppliers}
-        if year is not None:
-            codes |= {m.responsible for m in self.measures_of(None, year)}
-        return [c for c in self.participants if c in codes]
+        def compute():
+            codes = {s for i in self.inputs.values() for s in i.suppliers}
+            if year is not None:
+                codes |= {m.responsible for m in self.measures_of(None, year)}
+            return [c for c in self.participants if c in codes]
+        return list(self._memo(("suppliers", year), compute))
 
     def to_dict(self) -> dict:
         return {
@@ -332,6 +350,9 @@ class Program:
     @property
     def fingerprint(self) -> str:
         """Changes whenever anything but contact details changes: marks outdated workbooks."""
+        return self._memo("fingerprint", self._fingerprint)
+
+    def _fingerprint(self) -> str:
         data = self.to_dict()
         for p in data["participants"]:
             p.pop("email", None)

@@ -8,13 +8,12 @@ files are still consolidated.
 from __future__ import annotations
 
 import datetime as dt
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import layout as L
 from .cells import as_int, as_text, cell_name, is_blank
-from .preflight import LIMITS, WORKBOOK_EXTENSIONS, inspect, sniff
+from .preflight import LIMITS, WORKBOOK_EXTENSIONS, examine
 from .problems import ERROR, Problem
 from .program import Program
 from .measures import read_measures
@@ -93,28 +92,26 @@ def read_submission(path: str | Path, program: Program, year: int | None = None,
         sub.problem("lock-file-skipped", "служебный файл открытой книги пропущен")
         return sub
     try:
-        if path.stat().st_size > LIMITS.file_bytes:
-            blocking, notes = inspect(path, "")
-        else:
-            kind, what = sniff(path)
-            if kind is None:
-                if path.suffix.lower() in WORKBOOK_EXTENSIONS:
-                    sub.problem("file-wrong-format", f"файл с расширением {path.suffix} на самом деле: {what}")
-                else:
-                    sub.problem("not-a-workbook", f"файл пропущен: {what}")
-                return sub
-            sub.kind = kind
-            blocking, notes = inspect(path, kind)
+        found = examine(path)
     except OSError as exc:
         sub.problem("file-unreadable", f"файл не удалось открыть: {exc.strerror or exc}")
         return sub
-    except Exception as exc:  # the inspection itself must never stop the other files
+    except Exception as exc:  # the examination itself must never stop the other files
         sub.problem("file-unreadable", f"файл не удалось проверить: {exc}")
         return sub
-    for code, message in blocking + notes:
-        sub.problem(code, message)
-    if blocking:
+    what = found.what
+    if found.kind is None and not found.blocking:
+        if path.suffix.lower() in WORKBOOK_EXTENSIONS:
+            sub.problem("file-wrong-format", f"файл с расширением {path.suffix} на самом деле: {what}")
+        else:
+            sub.problem("not-a-workbook", f"файл пропущен: {what}")
         return sub
+    for code, message in found.blocking + found.notes:
+        sub.problem(code, message)
+    if found.blocking:
+        return sub
+    sub.kind = found.kind
+    sub.recorded_at = found.recorded_at
     try:
         _read(sub, program, year)
     except Exception as exc:  # a broken file must never stop the others
@@ -139,7 +136,6 @@ def _read(sub: Submission, program: Program, year: int | None) -> None:
                         "за пределами формы; удалите лишнее и сохраните книгу", sheet_name)
             return
         sheets[sheet_name] = sheet.to_python(skip_empty_area=False)
-    sub.recorded_at = _recorded_time(sub.path, sub.kind)
     if not _identify(sub, sheets.get(L.SHEET_IDENTITY), program, year):
         return
     found: dict[str, list[tuple[str, int, int, int]]] = {}  # code → [(sheet, row, value col, comment col)]
@@ -293,31 +289,6 @@ def _check_ratios(sub: Submission, program: Program) -> None:
             sub.problem("ratio-exceeded", f"{code} = {as_text(cell.value)} больше, чем {inp.upper.text}: {bound_cells}",
                         cell.sheet, cell.cell, cell.value)
             cell.ok = False
-
-
-def _recorded_time(path: Path, kind: str) -> dt.datetime | None:
-    """The last-saved time recorded inside the file (Excel and LibreOffice update it on save)."""
-    if kind not in ("xlsx", "xlsm", "ods"):
-        return None
-    from defusedxml import ElementTree
-
-    part, tag = ("docProps/core.xml", "{http://purl.org/dc/terms/}modified") if kind != "ods" else \
-        ("meta.xml", "{http://purl.org/dc/elements/1.1/}date")
-    try:
-        with zipfile.ZipFile(path) as zf:
-            if zf.getinfo(part).file_size > 1_000_000:
-                return None
-            root = ElementTree.fromstring(zf.read(part))
-        node = root.find(f".//{tag}")
-        if node is None or not node.text:
-            return None
-        text = node.text.strip().replace("Z", "+00:00")
-        stamp = dt.datetime.fromisoformat(text)
-        if stamp.tzinfo is not None:
-            stamp = stamp.astimezone(dt.timezone.utc).replace(tzinfo=None)
-        return stamp
-    except Exception:
-        return None
 
 
 def has_error(sub: Submission) -> bool:

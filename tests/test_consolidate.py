@@ -129,16 +129,16 @@ def test_without_a_recorded_time_the_file_time_decides(program, blank_workbooks,
     first = fill_openpyxl(blank_workbooks["HEALTH"], good_inbox / "а.xlsx", {"DRUG_POISONINGS": 5, "DRUG_DEATHS": 0})
     second = fill_openpyxl(blank_workbooks["HEALTH"], good_inbox / "б.xlsx", {"DRUG_POISONINGS": 0, "DRUG_DEATHS": 0})
     # openpyxl records its own save time; make both equal so that the file time decides
-    from kc_workbook import read
+    from kc_workbook import preflight
 
     os.utime(first, (1_700_000_000, 1_700_000_000))
     os.utime(second, (1_600_000_000, 1_600_000_000))
-    original = read._recorded_time
-    read._recorded_time = lambda path, kind: None
+    original = preflight._recorded_time
+    preflight._recorded_time = lambda zf, kind: None
     try:
         result = consolidate(program, YEAR, good_inbox)
     finally:
-        read._recorded_time = original
+        preflight._recorded_time = original
     assert result.used["HEALTH"].name == "а.xlsx"
 
 
