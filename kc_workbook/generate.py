@@ -8,6 +8,8 @@ sheet, never in the file name.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +20,25 @@ from .output import atomic_path
 from .program import MEASURE_DONE, MEASURE_STATUSES, SOURCES, Input, Measure, Program
 
 FIRST_DATA_ROW = 4  # 0-based: row 5 in Excel
+
+# The functions our check formulas use: all of them exist since Excel 2007, none needs the
+# "_xlfn." prefix that xlsxwriter looks for with some sixty regular expressions per formula.
+_CLASSIC = {"IF", "ISBLANK", "ISNUMBER", "NOT", "INT", "AND", "OR", "N", "LEN", "TRIM", "SUMPRODUCT", "LEFT",
+            "COUNT"}
+_FUNCTION = re.compile(r"([A-Z][A-Z0-9.]*)\(")
+
+
+@functools.lru_cache(maxsize=1)
+def _worksheet_class():
+    from xlsxwriter.worksheet import Worksheet
+
+    class ClassicFormulas(Worksheet):
+        def _prepare_formula(self, formula, expand_future_functions=False):
+            if set(_FUNCTION.findall(formula)) <= _CLASSIC:
+                return formula[1:] if formula.startswith("=") else formula
+            return super()._prepare_formula(formula, expand_future_functions)
+
+    return ClassicFormulas
 VALUE_COL, COMMENT_COL, CHECK_COL, CODE_COL = 3, 4, 5, 6
 
 
@@ -93,7 +114,7 @@ def write_participant_workbook(
     person = program.participants[participant]
     inputs = program.inputs_of(participant)
     with atomic_path(path) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True})
         wb.set_properties({
             "title": f"Сведения за {year} год — {person.short_name}",
             "subject": program.name,
@@ -178,7 +199,7 @@ def _title_sheet(wb, f, program: Program, person, year: int, contacts: dict, sam
 
 def _data_sheet(wb, f, program: Program, participant: str, year: int, inputs: list[Input], values: dict, comments: dict):
     person = program.participants[participant]
-    ws = wb.add_worksheet(L.SHEET_DATA)
+    ws = wb.add_worksheet(L.SHEET_DATA, worksheet_class=_worksheet_class())
     widths = [5, 60, 10, 16, 30, 30, 22]
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
@@ -254,7 +275,7 @@ def _measures_sheet(wb, f, program: Program, participant: str, year: int, own: l
                     activate: bool) -> None:
     from .cells import column_letter
 
-    ws = wb.add_worksheet(L.SHEET_MEASURES)
+    ws = wb.add_worksheet(L.SHEET_MEASURES, worksheet_class=_worksheet_class())
     widths = [5, 14, 48, 13, 13, 13, 13, 13, 13, 18, 34, 28]
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)

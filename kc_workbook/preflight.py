@@ -159,7 +159,10 @@ def _recorded_time(zf: zipfile.ZipFile, kind: str) -> dt.datetime | None:
 # --- inspection of a zip-based workbook ----------------------------------------------------
 
 _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
-_CELL_REF = re.compile(rb'<(?:c|row)\b[^>]*?\br="([A-Z]{0,3})(\d+)"')
+# Only references that could be out of bounds are matched, so the scan runs at regex speed:
+# a column of two or three letters, or a row number of four digits or more.
+_WIDE_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{2,3})(\d+)"')
+_FAR_ROW = re.compile(rb'<(?:c|row)\b[^>]*?\br="([A-Z]{0,3})(\d{4,})"')
 _DIMENSION = re.compile(rb'<dimension\s+ref="[A-Z]{1,3}\d+(?::([A-Z]{1,3})(\d+))?"')
 
 
@@ -229,10 +232,11 @@ def _check_cells(window: bytes, part: str, limits: Limits) -> tuple[str, str] | 
     for match in _DIMENSION.finditer(window):
         if match.group(1) and (int(match.group(2)) > limits.rows or column_number(match.group(1)) > limits.columns):
             return _too_far(part, match.group(1) + match.group(2), limits)
-    for match in _CELL_REF.finditer(window):
-        letters, row = match.group(1), int(match.group(2))
-        if row > limits.rows or (letters and column_number(letters) > limits.columns):
-            return _too_far(part, letters + match.group(2), limits)
+    for pattern in (_WIDE_CELL, _FAR_ROW):
+        for match in pattern.finditer(window):
+            letters, row = match.group(1), int(match.group(2))
+            if row > limits.rows or (letters and column_number(letters) > limits.columns):
+                return _too_far(part, letters + match.group(2), limits)
     return None
 
 

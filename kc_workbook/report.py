@@ -93,15 +93,21 @@ def _sheet(wb, f, name: str, title: str, headers: list[str], widths: list[int], 
     return ws
 
 
-def _fit_height(ws, r: int, values, widths) -> None:
-    """Row height for wrapped text: neither Excel nor LibreOffice grows rows of a written file."""
+def _text_height(values, widths) -> float:
+    """Row height for wrapped text (0 when one line is enough)."""
     lines = 1
     for value, width in zip(values, widths):
-        if isinstance(value, str) and value:
+        if isinstance(value, str) and len(value) > width:
             per_line = max(4, int(width * 1.15))
             lines = max(lines, sum(-(-max(len(part), 1) // per_line) for part in value.split("\n")))
-    if lines > 1:
-        ws.set_row(r, min(409, 13 * lines + 2))
+    return min(409, 13 * lines + 2) if lines > 1 else 0
+
+
+def _fit_height(ws, r: int, values, widths) -> None:
+    """Neither Excel nor LibreOffice grows the rows of a written file: set their height."""
+    height = _text_height(values, widths)
+    if height:
+        ws.set_row(r, height)
 
 
 def _cell(ws, r, c, value, fmt):
@@ -396,6 +402,7 @@ def _inputs(wb, f, result: Consolidation) -> None:
     for code, combined in result.combined.items():
         inp = prog.inputs[code]
         digits = 0 if inp.kind == "int" else 3
+        name_height = _text_height([inp.name], [widths[1]])  # the same for every supplier's row
         for supplier in inp.suppliers:
             sub = used.get(supplier)
             cell = sub.cells.get(code) if sub else None
@@ -408,7 +415,9 @@ def _inputs(wb, f, result: Consolidation) -> None:
             _cell(ws, r, 9, combined.value, f.number(digits))
             note = combined.reason if combined.value is None else (cell.comment if cell else "")
             _cell(ws, r, 10, note, f.text)
-            _fit_height(ws, r, row + [None, None, note], widths)
+            height = max(name_height, _text_height([note], [widths[10]]) if note else 0)
+            if height:
+                ws.set_row(r, height)
             r += 1
     ws.autofilter(2, 0, max(r - 1, 3), len(headers) - 1)
     ws.conditional_format(3, 9, max(r - 1, 3), 9, {"type": "blanks", "format": f.grey})

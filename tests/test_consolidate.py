@@ -167,3 +167,14 @@ def test_the_inbox_is_never_changed(program, good_inbox):
     write_workbook(result, good_inbox.parent / "out.xlsx")
     write_json(result, good_inbox.parent / "out.json")
     assert tree_hashes(good_inbox) == before
+
+
+def test_reading_in_worker_processes_gives_the_same_submissions(program, good_inbox):
+    from kc_workbook.consolidate import inbox_files, read_all
+
+    (good_inbox / "~$lock.xlsx").write_bytes(b"x")
+    files = inbox_files(good_inbox)
+    serial = read_all(program, YEAR, good_inbox, files, workers=1)
+    parallel = read_all(program, YEAR, good_inbox, files, workers=2)
+    assert [(s.name, s.values(), s.problems, s.recorded_at) for s in serial] == \
+           [(s.name, s.values(), s.problems, s.recorded_at) for s in parallel]
