@@ -161,7 +161,9 @@ def generate_cmd(year, program_path, out_dir):
               help="Сводная книга (по умолчанию output/ГОД/consolidated_ГОД.xlsx).")
 @click.option("--json", "json_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Записать те же результаты в JSON для других программ.")
-def consolidate_cmd(year, inbox, program_path, out_file, json_file):
+@click.option("--mail-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Журналы рассылки (по умолчанию output/ГОД/mail, если есть).")
+def consolidate_cmd(year, inbox, program_path, out_file, json_file, mail_dir):
     """Прочитать все книги из папки INBOX (и её подпапок), проверить, рассчитать
     показатели и записать сводную книгу.
 
@@ -176,7 +178,7 @@ def consolidate_cmd(year, inbox, program_path, out_file, json_file):
 
     prog = read_program(program_path)
     _check_year(prog, year)
-    result = consolidate(prog, year, inbox)
+    result = consolidate(prog, year, inbox, mail_dir or Path("output") / str(year) / "mail")
     out_file = out_file or Path("output") / str(year) / f"consolidated_{year}.xlsx"
     write_workbook(result, out_file)
     if json_file:
@@ -273,6 +275,156 @@ def demo_cmd(out_dir, year):
     _print_result(run.result)
     click.echo(f"Сводная книга: {run.workbook}")
     click.echo(f"JSON: {run.json}")
+
+
+def _year_dir(year: int) -> Path:
+    return Path("output") / str(year)
+
+
+@main.group(cls=_Group)
+def mail():
+    """Рассылка книг участникам и сбор ответов по электронной почте."""
+
+
+@mail.command("prepare")
+@YEAR_OPTION
+@PROGRAM_OPTION
+@click.option("--templates", "templates_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Папка со сформированными книгами (по умолчанию output/ГОД/templates).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Папка для писем (по умолчанию output/ГОД/mail).")
+@click.option("--letter", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Шаблон письма: первая строка «Тема: …», затем текст; поля {program}, {year}, {deadline}, "
+                   "{participant}, {participant_short}, {executor}, {contact}.")
+def mail_prepare(year, program_path, templates_dir, out_dir, letter):
+    """Подготовить письмо (.eml) каждому участнику с его книгой во вложении.
+
+    Письма открываются в Outlook, Thunderbird и веб-почте; адреса берутся из листа
+    «Участники» определения программы.
+
+    Пример: kc-workbook mail prepare --year 2025
+    """
+    from .mail import prepare
+    from .program import read_program
+
+    prog = read_program(program_path)
+    _check_year(prog, year)
+    templates_dir = templates_dir or _year_dir(year) / "templates"
+    out_dir = out_dir or _year_dir(year) / "mail"
+    done = prepare(prog, year, templates_dir, out_dir, letter)
+    click.echo(f"Подготовлено писем: {len(done.written)} в папке {out_dir}")
+    for code, path in done.written:
+        click.echo(f"  {prog.participants[code].short_name} <{prog.participants[code].email}>: {path.name}")
+    if done.no_email:
+        click.echo("Нет адреса e-mail на листе «Участники» (письмо не подготовлено):")
+        for code in done.no_email:
+            click.echo(f"  {prog.participants[code].short_name} ({code})")
+    if done.no_workbook:
+        click.echo(f"Нет книги в папке {templates_dir} (выполните «kc-workbook generate --year {year}»):")
+        for code in done.no_workbook:
+            click.echo(f"  {prog.participants[code].short_name} ({code})")
+    sys.exit(0 if not done.no_email and not done.no_workbook else 1)
+
+
+@mail.command("send")
+@YEAR_OPTION
+@click.option("--smtp", required=True, help="Почтовый сервер: АДРЕС:ПОРТ, например smtp.example.ru:587.")
+@click.option("--user", help="Имя пользователя почтового сервера. Пароль берётся из переменной окружения "
+                             "KC_SMTP_PASSWORD или запрашивается.")
+@click.option("--starttls", "security", flag_value="starttls", help="Шифрование STARTTLS (обычно порт 587).")
+@click.option("--ssl", "security", flag_value="ssl", help="Шифрование SSL/TLS (обычно порт 465).")
+@click.option("--mail-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Папка с подготовленными письмами (по умолчанию output/ГОД/mail).")
+def mail_send(year, smtp, user, security, mail_dir):
+    """Отправить подготовленные письма. Уже отправленные повторно не отправляются.
+
+    Пример: kc-workbook mail send --year 2025 --smtp smtp.example.ru:587 --user otdel --starttls
+    """
+    import os
+
+    from .mail import send
+
+    host, _, port = smtp.rpartition(":")
+    if not host or not port.isdigit():
+        raise click.BadParameter("укажите сервер как АДРЕС:ПОРТ", param_hint="--smtp")
+    password = None
+    if user:
+        password = os.environ.get("KC_SMTP_PASSWORD") or click.prompt("Пароль почтового сервера", hide_input=True,
+                                                                       err=True)
+    mail_dir = mail_dir or _year_dir(year) / "mail"
+    done = send(mail_dir, host, int(port), user, password, security or "none")
+    click.echo(f"Отправлено: {len(done.sent)}; уже были отправлены: {len(done.skipped)}; не отправлено: "
+               f"{len(done.failed)}")
+    for code, why in done.failed:
+        click.echo(f"  {code}: {why}")
+    sys.exit(1 if done.failed else 0)
+
+
+@mail.command("collect")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@YEAR_OPTION
+@click.option("--inbox", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Папка, куда складывать книги из писем.")
+@PROGRAM_OPTION
+def mail_collect(sources, year, inbox, program_path):
+    """Извлечь книги из сохранённых писем (.eml, .mbox) и архивов .zip в папку INBOX.
+
+    Ничего не перезаписывается: второй ответ участника сохраняется рядом с первым.
+
+    Пример: kc-workbook mail collect письма/ --year 2025 --inbox output/2025/inbox
+    """
+    from .mail import RECEIVED_JOURNAL, collect, record_received
+    from .program import read_program
+    from .read import read_submission
+
+    prog = read_program(program_path)
+    done = collect(list(sources), inbox)
+    identified = []
+    for att, path in done.saved:
+        sub = read_submission(path, prog, year)
+        identified.append((att, path, sub.participant))
+    record_received(_year_dir(year) / "mail" / RECEIVED_JOURNAL, identified)
+    click.echo(f"Сохранено книг: {len(done.saved)} в папке {inbox}")
+    for att, path, code in identified:
+        who = prog.participants[code].short_name if code in prog.participants else "участник не определён"
+        click.echo(f"  {who}: {path.name} (из {att.source}{', от ' + att.sender if att.sender else ''})")
+    for where in done.without_workbook:
+        click.echo(f"  в письме нет книги: {where}")
+    for what, why in done.skipped:
+        click.echo(f"  пропущено {what}: {why}")
+
+
+@main.command("status")
+@YEAR_OPTION
+@PROGRAM_OPTION
+@click.option("--inbox", type=click.Path(file_okay=False, path_type=Path),
+              help="Папка с присланными книгами (по умолчанию output/ГОД/inbox).")
+@click.option("--mail-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Папка писем и журналов (по умолчанию output/ГОД/mail).")
+def status_cmd(year, program_path, inbox, mail_dir):
+    """Кому отправлено, кто ответил, чьи книги приняты и кого нет.
+
+    Пример: kc-workbook status --year 2025
+    """
+    from .consolidate import PARTICIPANT_STATUS_LABELS, consolidate, mail_status
+    from .program import read_program
+
+    prog = read_program(program_path)
+    inbox = inbox or _year_dir(year) / "inbox"
+    mail_dir = mail_dir or _year_dir(year) / "mail"
+    journal = mail_status(mail_dir)
+    statuses = {}
+    if inbox.is_dir():
+        statuses = {p.code: p.status for p in consolidate(prog, year, inbox, mail_dir).participants}
+    click.echo(f"{'Участник':<48} {'Отправлено':<20} {'Ответ':<20} Книга")
+    for code in prog.suppliers(year):
+        sent, answered = journal.get(code, (None, None))
+        book = PARTICIPANT_STATUS_LABELS[statuses.get(code, "missing")]
+        click.echo(f"{prog.participants[code].short_name[:47]:<48} {_when(sent):<20} {_when(answered):<20} {book}")
+
+
+def _when(stamp) -> str:
+    return stamp.strftime("%d.%m.%Y %H:%M") if stamp else "—"
 
 
 if __name__ == "__main__":  # pragma: no cover

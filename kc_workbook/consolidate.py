@@ -48,6 +48,7 @@ class Consolidation:
     indicators: list[IndicatorResult] = field(default_factory=list)
     budget: Budget | None = None
     efficiency: Efficiency | None = None
+    mail: dict = field(default_factory=dict)  # participant → (sent at, answered at)
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -80,6 +81,8 @@ class Consolidation:
                     "file": p.submission.name if p.submission else None,
                     "errors": p.errors,
                     "warnings": p.warnings,
+                    "sent_at": _iso(self.mail.get(p.code, (None, None))[0]),
+                    "answered_at": _iso(self.mail.get(p.code, (None, None))[1]),
                 }
                 for p in self.participants
             ],
@@ -117,6 +120,41 @@ class Consolidation:
                 for p in self.problems
             ],
         }
+
+
+def _iso(stamp: dt.datetime | None) -> str | None:
+    return stamp.isoformat(timespec="seconds") if stamp else None
+
+
+def mail_status(mail_dir: Path | None) -> dict[str, tuple[dt.datetime | None, dt.datetime | None]]:
+    """participant → (sent at, last answer at), from the journals of ``mail send`` and ``mail collect``."""
+    import json
+
+    def load(name):
+        try:
+            return json.loads((mail_dir / name).read_text(encoding="utf-8")) if mail_dir else {}
+        except (OSError, ValueError):
+            return {}
+
+    def stamp(text):
+        try:
+            value = dt.datetime.fromisoformat(text) if text else None
+        except ValueError:
+            return None
+        return value.astimezone(dt.timezone.utc).replace(tzinfo=None) if value and value.tzinfo else value
+
+    result: dict[str, list] = {}
+    from .mail import RECEIVED_JOURNAL, SENT_JOURNAL
+
+    for code, entry in load(SENT_JOURNAL).items():
+        result.setdefault(code, [None, None])[0] = stamp(entry.get("sent_at"))
+    for entry in load(RECEIVED_JOURNAL).values():
+        code, when = entry.get("participant"), stamp(entry.get("date"))
+        if code:
+            slot = result.setdefault(code, [None, None])
+            if when and (slot[1] is None or when > slot[1]):
+                slot[1] = when
+    return {code: (sent, answered) for code, (sent, answered) in result.items()}
 
 
 def _budget_dict(b: Budget) -> dict:
@@ -159,18 +197,18 @@ def inbox_files(inbox: Path) -> list[Path]:
     return files
 
 
-def consolidate(program: Program, year: int, inbox: str | Path) -> Consolidation:
+def consolidate(program: Program, year: int, inbox: str | Path, mail_dir: Path | None = None) -> Consolidation:
+    """``mail_dir``: where ``mail send``/``mail collect`` keep their journals, if they were used."""
     inbox = Path(inbox)
     result = Consolidation(program, year, inbox)
+    result.mail = mail_status(mail_dir)
     result.submissions = read_all(program, year, inbox, inbox_files(inbox))
     chosen = _choose(result.submissions)
     _cross_checks(program, chosen)
 
-    why = {}
-    for code in program.suppliers(year):
-        if code not in chosen:
-            rejected = any(s.participant == code and s.rejected for s in result.submissions)
-            why[code] = PARTICIPANT_STATUS_LABELS[REJECTED if rejected else MISSING]
+    rejected = {s.participant: s for s in result.submissions if s.participant and s.rejected}
+    why = {code: PARTICIPANT_STATUS_LABELS[REJECTED if code in rejected else MISSING]
+           for code in program.suppliers(year) if code not in chosen}
     supplied = {code: {c: (cell.value if cell.ok else None) for c, cell in sub.cells.items()} for code, sub in chosen.items()}
     result.combined = combine(program, supplied, why)
     result.indicators = evaluate(program, year, result.combined)
@@ -183,8 +221,7 @@ def consolidate(program: Program, year: int, inbox: str | Path) -> Consolidation
     for code in program.suppliers(year):
         sub = chosen.get(code)
         if sub is None:
-            rejected = [s for s in result.submissions if s.participant == code and s.rejected]
-            result.participants.append(ParticipantStatus(code, REJECTED, rejected[-1]) if rejected
+            result.participants.append(ParticipantStatus(code, REJECTED, rejected[code]) if code in rejected
                                        else ParticipantStatus(code, MISSING))
         else:
             result.participants.append(ParticipantStatus(code, WITH_WARNINGS if sub.problems else ACCEPTED, sub))
@@ -298,32 +335,35 @@ def _money(value: float) -> str:
 
 def _cross_checks(program: Program, chosen: dict[str, Submission]) -> None:
     """Control ratios whose inputs come from different workbooks (e.g. ALERT_COVERED_K ≤ POPULATION / 1000)."""
+    def valid(s: str, code: str):
+        cell = chosen[s].cells.get(code) if s in chosen else None
+        return cell if cell is not None and cell.ok else None
+
     for code, inp in program.inputs.items():
         if inp.upper is None:
             continue
-        for supplier in inp.suppliers:
-            sub = chosen.get(supplier)
-            if sub is None or code not in sub.cells or not sub.cells[code].ok:
+        # suppliers whose workbook lacks the bound's inputs: not checked inside the workbook
+        across = [s for s in inp.suppliers if valid(s, code) and not all(n in chosen[s].cells for n in inp.upper.names)]
+        if not across:
+            continue
+        totals = {}
+        for n in inp.upper.names:
+            parts = [valid(s, n) for s in program.inputs[n].suppliers]
+            if any(c is None for c in parts):
+                break
+            totals[n] = sum(c.value for c in parts)
+        else:
+            part = sum(c.value for c in (valid(s, code) for s in inp.suppliers) if c is not None)
+            try:
+                limit = inp.upper.evaluate(totals)
+            except ZeroDivisionError:
                 continue
-            if all(n in sub.cells for n in inp.upper.names):
-                continue  # checked inside the workbook
-            totals = {}
-            for n in inp.upper.names:
-                parts = [chosen[s].cells.get(n) for s in program.inputs[n].suppliers if s in chosen]
-                if len(parts) != len(program.inputs[n].suppliers) or any(c is None or not c.ok for c in parts):
-                    break
-                totals[n] = sum(c.value for c in parts)
-            else:
-                part = sum(chosen[s].cells[code].value for s in inp.suppliers
-                           if s in chosen and code in chosen[s].cells and chosen[s].cells[code].ok)
-                try:
-                    limit = inp.upper.evaluate(totals)
-                except ZeroDivisionError:
-                    continue
-                if part > limit + 1e-9:
-                    cell = sub.cells[code]
-                    sources = ", ".join(f"{n} = {as_text(v)}" for n, v in totals.items())
-                    sub.problem("ratio-exceeded",
-                                f"{code} = {as_text(part)} больше, чем {inp.upper.text} = {as_text(limit)} ({sources})",
-                                cell.sheet, cell.cell, cell.value)
-                    cell.ok = False
+            if part <= limit + 1e-9:
+                continue
+            sources = ", ".join(f"{n} = {as_text(v)}" for n, v in totals.items())
+            for s in across:
+                cell = chosen[s].cells[code]
+                chosen[s].problem("ratio-exceeded",
+                                  f"{code} = {as_text(part)} больше, чем {inp.upper.text} = {as_text(limit)} ({sources})",
+                                  cell.sheet, cell.cell, cell.value)
+                cell.ok = False

@@ -425,8 +425,8 @@ def _inputs(wb, f, result: Consolidation) -> None:
 
 def _participants(wb, f, result: Consolidation) -> None:
     headers = ["Код", "Участник", "Статус", "Файл", "Сохранён", "Версия шаблона", "Ошибок", "Предупреждений",
-               "Заполнил"]
-    widths = [12, 40, 20, 36, 16, 10, 9, 9, 36]
+               "Заполнил", "Письмо отправлено", "Ответ получен"]
+    widths = [12, 40, 20, 36, 16, 10, 9, 9, 36, 16, 16]
     ws = _sheet(wb, f, "Участники", f"Книги участников за {result.year} год", headers, widths)
     r = 3
     for p in result.participants:
@@ -442,10 +442,13 @@ def _participants(wb, f, result: Consolidation) -> None:
         _cell(ws, r, 6, p.errors, f.int)
         _cell(ws, r, 7, p.warnings, f.int)
         _cell(ws, r, 8, contact, f.text)
+        sent, answered = result.mail.get(p.code, (None, None))
+        _cell(ws, r, 9, sent, f.when)
+        _cell(ws, r, 10, answered, f.when)
         _fit_height(ws, r, row + [None, None, None, None, contact], widths)
         r += 1
     last = max(r - 1, 3)
-    rng = f"A4:I{last + 1}"
+    rng = f"A4:K{last + 1}"
     ws.conditional_format(rng, {"type": "formula", "criteria": '=OR($C4="отклонён",$C4="не представлен")', "format": f.red})
     ws.conditional_format(rng, {"type": "formula", "criteria": '=$C4="принят с замечаниями"', "format": f.yellow})
     ws.autofilter(2, 0, last, len(headers) - 1)
