@@ -17,6 +17,7 @@ from .problems import ERROR
 from .program import DIRECTION_LABELS
 
 SEVERITY_LABELS = {"error": "ошибка", "warning": "предупреждение"}
+LARGE_ROWS = 5000
 
 
 def write_json(result: Consolidation, path: str | Path) -> Path:
@@ -28,8 +29,12 @@ def write_workbook(result: Consolidation, path: str | Path) -> Path:
     import xlsxwriter
 
     with atomic_path(path) as tmp:
+        # A region-wide consolidation has tens of thousands of provenance rows: then rows go to
+        # disk as they are written, so that memory does not grow with the number of files.
+        large = sum(len(i.suppliers) for i in result.program.inputs.values()) > LARGE_ROWS
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
-                                            "strings_to_numbers": False})
+                                            "strings_to_numbers": False, "constant_memory": large,
+                                            "tmpdir": str(Path(tmp).parent)})
         wb.set_properties({
             "title": f"Сводный отчёт за {result.year} год",
             "subject": result.program.name,
@@ -76,9 +81,14 @@ class _Formats:
         return self._numbers[digits]
 
 
-def _sheet(wb, f, name: str, title: str, headers: list[str], widths: list[int], header_row: int = 2):
+def _sheet(wb, f, name: str, title: str, headers: list[str], widths: list[int], header_row: int = 2,
+           subtitle: str = ""):
+    """A table sheet. Rows are written top to bottom only (constant_memory mode needs that)."""
     ws = wb.add_worksheet(name)
     ws.write_string(0, 0, title, f.title)
+    if subtitle:
+        ws.merge_range(1, 0, 1, len(headers) - 1, subtitle, f.plain)
+        ws.set_row(1, 28)
     ws.write_row(header_row, 0, headers, f.head)
     ws.set_row(header_row, 30)
     for c, w in enumerate(widths):
@@ -243,9 +253,8 @@ def _efficiency(wb, f, result: Consolidation) -> None:
     s = prog.settings
     widths = [10, 60, 20, 60]
     ws = _sheet(wb, f, "Оценка эффективности", f"Оценка эффективности реализации программы за {result.year} год",
-                ["Обозначение", "Показатель оценки", "Значение", "Как рассчитано / почему не определено"], widths)
-    ws.merge_range(1, 0, 1, 3, f"Методика: {s.method}", f.plain)
-    ws.set_row(1, 28)
+                ["Обозначение", "Показатель оценки", "Значение", "Как рассчитано / почему не определено"], widths,
+                subtitle=f"Методика: {s.method}")
     by_number = {i.number: i for i in prog.indicators}
     r = 3
     for number, sd in e.sd.items():

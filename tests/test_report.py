@@ -109,3 +109,18 @@ def test_a_failed_write_keeps_the_previous_workbook(program, good_inbox, tmp_pat
         write_workbook(result, target)
     assert target.read_bytes() == before
     assert [p.name for p in target.parent.iterdir()] == ["c.xlsx"]  # no temporary file left behind
+
+
+def test_a_large_consolidation_streams_rows_and_says_the_same(program, good_inbox, tmp_path, monkeypatch):
+    from kc_workbook import report
+
+    result = consolidate(program, YEAR, good_inbox)
+    normal = write_workbook(result, tmp_path / "normal.xlsx")
+    monkeypatch.setattr(report, "LARGE_ROWS", 0)  # as if the region's tens of thousands of rows
+    streamed = write_workbook(result, tmp_path / "streamed.xlsx")
+    a, b = CalamineWorkbook.from_path(str(normal)), CalamineWorkbook.from_path(str(streamed))
+    assert a.sheet_names == b.sheet_names
+    for name in a.sheet_names:
+        assert a.get_sheet_by_name(name).to_python() == b.get_sheet_by_name(name).to_python(), name
+    again = write_workbook(result, tmp_path / "again.xlsx")
+    assert again.read_bytes() == streamed.read_bytes()
