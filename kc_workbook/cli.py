@@ -13,8 +13,10 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .errors import KcWorkbookError, ProgramError
+from . import __version__, cli_ru
+from .errors import KcWorkbookError
+
+cli_ru.install()
 
 PROGRAM_OPTION = click.option(
     "--program",

@@ -245,13 +245,7 @@ def _data_sheet(wb, f, program: Program, participant: str, year: int, inputs: li
     filled = sum(1 for inp in inputs if isinstance(values.get(inp.code), (int, float))
                  and not isinstance(values.get(inp.code), bool))
     _summary_cell(ws, f, f"F{first}:F{last}", checks, f"COUNT(D{first}:D{last})", filled, len(inputs))
-    ws.freeze_panes(FIRST_DATA_ROW, 0)
-    ws.protect("", {"format_columns": True, "format_rows": True})
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(FIRST_DATA_ROW - 1)
-    ws.activate()
+    _finish_table(ws, FIRST_DATA_ROW, activate=True)
 
 
 M_FIRST_ROW = 4
@@ -330,12 +324,17 @@ def _measures_sheet(wb, f, program: Program, participant: str, year: int, own: l
     _summary_cell(ws, f, f"{check}{first}:{check}{last}", checks,
                   f'SUMPRODUCT(--(LEN({status_col}{first}:{status_col}{last})>0))',
                   sum(1 for m in own if filled.get(m.code, {}).get("status")), len(own))
-    ws.freeze_panes(M_FIRST_ROW, 0)
+    _finish_table(ws, M_FIRST_ROW, activate)
+
+
+def _finish_table(ws, first_row: int, activate: bool) -> None:
+    """Frozen header, protection with only input cells unlocked, A4 landscape fitted to width."""
+    ws.freeze_panes(first_row, 0)
     ws.protect("", {"format_columns": True, "format_rows": True})
     ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
-    ws.repeat_rows(M_FIRST_ROW - 1)
+    ws.repeat_rows(first_row - 1)
     if activate:
         ws.activate()
 

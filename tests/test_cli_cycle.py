@@ -97,3 +97,12 @@ def test_demo_writes_every_sheet(tmp_path):
             "lock-file-skipped", "not-a-workbook"} <= found
     assert data["efficiency"]["er"] is not None and data["efficiency"]["verdict"]
     assert all(m["status"] for m in data["budget"]["measures"])
+
+
+def test_usage_errors_are_in_russian():
+    result = run("generate")
+    assert result.exit_code == 2
+    assert "Не указан параметр" in result.output and "--year" in result.output
+    assert "Missing" not in result.output
+    result = run("consolidate", "--year", YEAR, "/nonexistent/inbox")
+    assert result.exit_code == 2 and "не существует" in result.output
