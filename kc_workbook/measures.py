@@ -55,7 +55,7 @@ def read_measures(sub, program: Program, sheets: dict, year: int) -> None:
         sheet_name, r, columns = found[code]
         row = sheets[sheet_name][r]
 
-        def at(key):
+        def at(key, row=row, columns=columns):
             c = columns.get(key)
             return row[c] if c is not None and c < len(row) else None
 

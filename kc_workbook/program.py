@@ -569,7 +569,7 @@ class _Loader:
                 continue
             kind = KINDS.get(as_text(rec["kind"]).lower())
             if kind is None:
-                self.problem("value-invalid", f"тип значения должен быть «целое» или «дробное»",
+                self.problem("value-invalid", "тип значения должен быть «целое» или «дробное»",
                              sheet.name, sheet.cell(r, "kind"), rec["kind"])
             bound = 0.0 if is_blank(rec["lower_bound"]) else as_number(rec["lower_bound"])
             if bound is None:

@@ -85,3 +85,30 @@ def test_every_command_is_documented_with_an_example():
 
     for path, cmd in walk(main):
         assert cmd.help and "Пример" in cmd.help, " ".join(path)
+
+
+def test_every_command_is_in_the_readme():
+    from pathlib import Path
+
+    import click
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+
+    def walk(group, prefix=()):
+        for name, cmd in group.commands.items():
+            if isinstance(cmd, click.Group):
+                yield from walk(cmd, prefix + (name,))
+            else:
+                yield prefix + (name,)
+
+    for path in walk(main):
+        assert "kc-workbook " + " ".join(path) in readme, path
+
+
+def test_the_public_api_is_importable_from_the_package():
+    import kc_workbook
+
+    from kc_workbook.consolidate import consolidate
+
+    assert callable(kc_workbook.read_program) and callable(kc_workbook.read_submission) and callable(consolidate)
+    assert kc_workbook.write_workbook.__module__ == "kc_workbook.report"
