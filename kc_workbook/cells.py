@@ -72,3 +72,15 @@ def as_number(value) -> float | None:
         except ValueError:
             return None
     return None
+
+
+def row_height(values, widths) -> float:
+    """Row height in points for wrapped text in columns of these widths (0 when one line fits).
+
+    Neither Excel nor LibreOffice grows the rows of a file written by a program."""
+    lines = 1
+    for value, width in zip(values, widths):
+        if isinstance(value, str) and len(value) > width:
+            per_line = max(4, int(width * 1.15))
+            lines = max(lines, sum(-(-max(len(part), 1) // per_line) for part in value.split("\n")))
+    return min(409, 13 * lines + 2) if lines > 1 else 0

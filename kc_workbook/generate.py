@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import __version__
 from . import layout as L
-from .cells import format_number
+from .cells import format_number, row_height
 from .output import atomic_path
 from .program import MEASURE_DONE, MEASURE_STATUSES, SOURCES, Input, Measure, Program
 
@@ -215,6 +215,9 @@ def _data_sheet(wb, f, program: Program, participant: str, year: int, inputs: li
         cell = f"D{r + 1}"
         ws.write_number(r, 0, i + 1, f["cell"])
         ws.write_string(r, 1, inp.name, f["cell"])
+        height = row_height([inp.name], [widths[1]])
+        if height:
+            ws.set_row(r, height)
         ws.write_string(r, 2, inp.unit, f["cell"])
         raw = values.get(inp.code)
         if isinstance(raw, (int, float)) and not isinstance(raw, bool):
@@ -290,6 +293,9 @@ def _measures_sheet(wb, f, program: Program, participant: str, year: int, own: l
         ws.write_number(r, 0, i + 1, f["cell"])
         ws.write_string(r, 1, m.code, f["code"])
         ws.write_string(r, 2, m.name, f["cell"])
+        height = row_height([m.name], [widths[2]])
+        if height:
+            ws.set_row(r, height)
         for k in SOURCES:
             ws.write_number(r, M_PLAN_COL[k], m.plan[k], money_fixed)
             value = given.get(k)

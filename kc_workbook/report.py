@@ -10,6 +10,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+from .cells import row_height
 from .consolidate import PARTICIPANT_STATUS_LABELS, Consolidation
 from .indicators import MET, MISSED, NO_DATA, STATUS_LABELS
 from .output import atomic_path, write_text_atomic
@@ -103,19 +104,9 @@ def _sheet(wb, f, name: str, title: str, headers: list[str], widths: list[int], 
     return ws
 
 
-def _text_height(values, widths) -> float:
-    """Row height for wrapped text (0 when one line is enough)."""
-    lines = 1
-    for value, width in zip(values, widths):
-        if isinstance(value, str) and len(value) > width:
-            per_line = max(4, int(width * 1.15))
-            lines = max(lines, sum(-(-max(len(part), 1) // per_line) for part in value.split("\n")))
-    return min(409, 13 * lines + 2) if lines > 1 else 0
-
-
 def _fit_height(ws, r: int, values, widths) -> None:
     """Neither Excel nor LibreOffice grows the rows of a written file: set their height."""
-    height = _text_height(values, widths)
+    height = row_height(values, widths)
     if height:
         ws.set_row(r, height)
 
@@ -411,7 +402,7 @@ def _inputs(wb, f, result: Consolidation) -> None:
     for code, combined in result.combined.items():
         inp = prog.inputs[code]
         digits = 0 if inp.kind == "int" else 3
-        name_height = _text_height([inp.name], [widths[1]])  # the same for every supplier's row
+        name_height = row_height([inp.name], [widths[1]])  # the same for every supplier's row
         for supplier in inp.suppliers:
             sub = used.get(supplier)
             cell = sub.cells.get(code) if sub else None
@@ -424,7 +415,7 @@ def _inputs(wb, f, result: Consolidation) -> None:
             _cell(ws, r, 9, combined.value, f.number(digits))
             note = combined.reason if combined.value is None else (cell.comment if cell else "")
             _cell(ws, r, 10, note, f.text)
-            height = max(name_height, _text_height([note], [widths[10]]) if note else 0)
+            height = max(name_height, row_height([note], [widths[10]]) if note else 0)
             if height:
                 ws.set_row(r, height)
             r += 1
