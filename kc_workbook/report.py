@@ -355,7 +355,19 @@ def _spending(wb, f, result: Consolidation) -> None:
             _cell(ws, r, c, value, f.text if c in (0, 4) else f.number(1))
         r += 1
     r += 1
-    ws.write_string(r, 0, "По мероприятиям — лист «Мероприятия»", f.plain)
+    ws.write_string(r, 0, "По мероприятиям (подробно — лист «Мероприятия»)", f.bold)
+    r += 1
+    ws.write_row(r, 0, ["Мероприятие", "План", "Факт", "Исполнение, %", "Ответственный"], f.head)
+    r += 1
+    for m in b.measures:
+        planned = sum(m.plan.values())
+        spent = None if m.fact is None or None in m.fact.values() else sum(m.fact.values())
+        row = [f"{m.code} {m.name}", planned, spent, execution(planned, spent),
+               result.program.participants[m.responsible].short_name]
+        for c, value in enumerate(row):
+            _cell(ws, r, c, value, f.text if c in (0, 4) else f.number(1))
+        _fit_height(ws, r, row, widths)
+        r += 1
 
 
 def _measures(wb, f, result: Consolidation) -> None:

@@ -208,3 +208,15 @@ def test_program_check_compares_measures_with_funding(template_copy):
     (p,) = problems
     assert p.code == "measures-plan-mismatch" and p.severity == "warning"
     assert "20000,0" in p.message and "23982,1" in p.message and "-3982,1" in p.message
+
+
+def test_spending_sheet_by_source_participant_and_measure(measured, tmp_path):
+    _, make = measured
+    rows = CalamineWorkbook.from_path(str(write_workbook(make(), tmp_path / "r.xlsx"))) \
+        .get_sheet_by_name("Расходы").to_python(skip_empty_area=False)
+    by_label = {r[0]: r[1:4] for r in rows if r and r[0]}
+    assert by_label["Бюджет муниципального образования"] == [23982.1, 23500.0, pytest.approx(23500 / 23982.1 * 100)]
+    assert by_label["Внебюджетные источники"][2] == ""  # plan of 0: no percentage
+    assert by_label["МКУ «КЧГУ ГЗ»"] == [15000.0, 15500.0, pytest.approx(15500 / 15000 * 100)]
+    assert by_label["М-2 Защищенность школ"] == [pytest.approx(9038.7), pytest.approx(8056.6),
+                                                  pytest.approx(8056.6 / 9038.7 * 100)]
