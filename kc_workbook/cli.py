@@ -375,7 +375,8 @@ def mail_collect(sources, year, inbox, program_path):
 
     Пример: kc-workbook mail collect письма/ --year 2025 --inbox output/2025/inbox
     """
-    from .mail import RECEIVED_JOURNAL, collect, record_received
+    from .journal import RECEIVED_JOURNAL
+    from .mail import collect, record_received
     from .program import read_program
     from .read import read_submission
 
@@ -408,7 +409,8 @@ def status_cmd(year, program_path, inbox, mail_dir):
 
     Пример: kc-workbook status --year 2025
     """
-    from .consolidate import PARTICIPANT_STATUS_LABELS, consolidate, mail_status
+    from .consolidate import PARTICIPANT_STATUS_LABELS, consolidate
+    from .journal import mail_status
     from .program import read_program
 
     prog = read_program(program_path)

@@ -16,6 +16,7 @@ from .indicators import Combined, IndicatorResult, combine, evaluate, summarise
 from .problems import ERROR, WARNING, Problem
 from .budget import Budget, compute_budget
 from .efficiency import Efficiency, evaluate_efficiency
+from .journal import mail_status
 from .program import BUDGET_INPUTS, MONEY_TOLERANCE, SOURCE_LABELS, SOURCES, Program
 from .read import Submission, read_submission
 
@@ -124,37 +125,6 @@ class Consolidation:
 
 def _iso(stamp: dt.datetime | None) -> str | None:
     return stamp.isoformat(timespec="seconds") if stamp else None
-
-
-def mail_status(mail_dir: Path | None) -> dict[str, tuple[dt.datetime | None, dt.datetime | None]]:
-    """participant → (sent at, last answer at), from the journals of ``mail send`` and ``mail collect``."""
-    import json
-
-    def load(name):
-        try:
-            return json.loads((mail_dir / name).read_text(encoding="utf-8")) if mail_dir else {}
-        except (OSError, ValueError):
-            return {}
-
-    def stamp(text):
-        try:
-            value = dt.datetime.fromisoformat(text) if text else None
-        except ValueError:
-            return None
-        return value.astimezone(dt.timezone.utc).replace(tzinfo=None) if value and value.tzinfo else value
-
-    result: dict[str, list] = {}
-    from .mail import RECEIVED_JOURNAL, SENT_JOURNAL
-
-    for code, entry in load(SENT_JOURNAL).items():
-        result.setdefault(code, [None, None])[0] = stamp(entry.get("sent_at"))
-    for entry in load(RECEIVED_JOURNAL).values():
-        code, when = entry.get("participant"), stamp(entry.get("date"))
-        if code:
-            slot = result.setdefault(code, [None, None])
-            if when and (slot[1] is None or when > slot[1]):
-                slot[1] = when
-    return {code: (sent, answered) for code, (sent, answered) in result.items()}
 
 
 def _budget_dict(b: Budget) -> dict:

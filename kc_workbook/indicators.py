@@ -22,7 +22,22 @@ class Combined:
     code: str
     value: float | None
     parts: dict[str, float | None] = field(default_factory=dict)  # participant → its value
-    reason: str = ""
+    gaps: dict[str, str] = field(default_factory=dict)  # participant's short name → why its part is missing
+
+    @property
+    def reason(self) -> str:
+        return summarise_gaps(self.gaps)
+
+
+# With hundreds of suppliers a reason listing all of them would fill a cell: name a few.
+SHOWN_GAPS = 5
+
+
+def summarise_gaps(gaps: dict[str, str]) -> str:
+    shown = [f"{name}: {why}" for name, why in list(gaps.items())[:SHOWN_GAPS]]
+    if len(gaps) > SHOWN_GAPS:
+        shown.append(f"и ещё {len(gaps) - SHOWN_GAPS} участн. (лист «Участники»)")
+    return "; ".join(shown)
 
 
 @dataclass
@@ -63,19 +78,19 @@ def combine(program: Program, supplied: dict[str, dict[str, float | None]], why_
     """``supplied``: participant → {code: value or None (invalid)}; ``why_missing``: participant → reason."""
     result = {}
     for code, inp in program.inputs.items():
-        parts, reasons = {}, []
+        parts, gaps = {}, {}
         for s in inp.suppliers:
             name = program.participants[s].short_name
             if s not in supplied:
                 parts[s] = None
-                reasons.append(f"{name}: {why_missing.get(s, 'книга не представлена')}")
+                gaps[name] = why_missing.get(s, "книга не представлена")
             elif supplied[s].get(code) is None:
                 parts[s] = None
-                reasons.append(f"{name}: значение {code} отсутствует или ошибочно")
+                gaps[name] = f"значение {code} отсутствует или ошибочно"
             else:
                 parts[s] = supplied[s][code]
-        value = None if reasons else sum(parts.values())
-        result[code] = Combined(code, value, parts, "; ".join(reasons))
+        value = None if gaps else sum(parts.values())
+        result[code] = Combined(code, value, parts, gaps)
     return result
 
 
@@ -108,7 +123,11 @@ def evaluate(program: Program, year: int, combined: dict[str, Combined]) -> list
         missing = [combined[n] for n in ind.formula.names if combined[n].value is None]
         fact, reason = None, ""
         if missing:
-            reason = "; ".join(c.reason for c in missing)
+            gaps: dict[str, str] = {}
+            for c in missing:
+                for name, why in c.gaps.items():
+                    gaps[name] = why if name not in gaps or gaps[name] == why else "значения отсутствуют или ошибочны"
+            reason = summarise_gaps(gaps)
         else:
             try:
                 fact = ind.formula.evaluate({n: combined[n].value for n in ind.formula.names})

@@ -24,14 +24,13 @@ from pathlib import Path
 
 from .errors import KcWorkbookError
 from .generate import workbook_file_name
+from .journal import SENT_JOURNAL
 from .layout import safe_file_name
 from .output import write_text_atomic
 from .preflight import LIMITS, WORKBOOK_EXTENSIONS
 from .program import Program, default_program_path
 
 LETTER_NAME = "letter_template.txt"
-SENT_JOURNAL = "sent.json"
-RECEIVED_JOURNAL = "received.json"
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 

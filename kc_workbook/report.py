@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .cells import row_height
 from .consolidate import PARTICIPANT_STATUS_LABELS, Consolidation
-from .indicators import MET, MISSED, NO_DATA, STATUS_LABELS
+from .indicators import MET, MISSED, NO_DATA, STATUS_LABELS, summarise_gaps
 from .output import atomic_path, write_text_atomic
 from .problems import ERROR
 from .program import DIRECTION_LABELS
@@ -415,17 +415,33 @@ def _inputs(wb, f, result: Consolidation) -> None:
         inp = prog.inputs[code]
         digits = 0 if inp.kind == "int" else 3
         name_height = row_height([inp.name], [widths[1]])  # the same for every supplier's row
-        for supplier in inp.suppliers:
-            sub = used.get(supplier)
+        # Suppliers without a workbook have no cell to point at: one row says who they are,
+        # so that a region-wide consolidation does not list thousands of empty rows.
+        without = [s for s in inp.suppliers if s not in used]
+        rows = [s for s in inp.suppliers if s in used] + ([None] if without else [])
+        for supplier in rows:
+            sub = used.get(supplier) if supplier else None
             cell = sub.cells.get(code) if sub else None
-            row = [code, inp.name, inp.unit, prog.participants[supplier].short_name,
-                   sub.name if sub else None, cell.sheet if cell else None, cell.cell if cell else None,
-                   cell.raw if cell else None]
+            if supplier is None:
+                who = prog.participants[without[0]].short_name if len(without) == 1 else \
+                    f"{len(without)} участн. без книги"
+            else:
+                who = prog.participants[supplier].short_name
+            row = [code, inp.name, inp.unit, who, sub.name if sub else None, cell.sheet if cell else None,
+                   cell.cell if cell else None, cell.raw if cell else None]
             for c, value in enumerate(row):
                 _cell(ws, r, c, value, f.text)
             _cell(ws, r, 8, cell.value if cell and cell.ok else None, f.number(digits))
             _cell(ws, r, 9, combined.value, f.number(digits))
-            note = combined.reason if combined.value is None else (cell.comment if cell else "")
+            if supplier is None:
+                note = summarise_gaps({prog.participants[s].short_name: combined.gaps.get(
+                    prog.participants[s].short_name, "книга не представлена") for s in without})
+            elif cell is None or not cell.ok:
+                note = combined.gaps.get(prog.participants[supplier].short_name, "")
+            elif combined.value is None:
+                note = "итог не определён: " + combined.reason
+            else:
+                note = cell.comment
             _cell(ws, r, 10, note, f.text)
             height = max(name_height, row_height([note], [widths[10]]) if note else 0)
             if height:

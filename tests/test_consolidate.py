@@ -178,3 +178,26 @@ def test_reading_in_worker_processes_gives_the_same_submissions(program, good_in
     parallel = read_all(program, YEAR, good_inbox, files, workers=2)
     assert [(s.name, s.values(), s.problems, s.recorded_at) for s in serial] == \
            [(s.name, s.values(), s.problems, s.recorded_at) for s in parallel]
+
+
+def test_many_missing_suppliers_keep_reasons_and_the_workbook_short(program, tmp_path):
+    import dataclasses
+
+    from python_calamine import CalamineWorkbook
+
+    from kc_workbook.program import Participant
+    from kc_workbook.report import write_workbook
+
+    extra = {f"S{i:03d}": Participant(f"S{i:03d}", f"участник {i}", f"участник {i}") for i in range(300)}
+    inputs = {c: dataclasses.replace(i, suppliers=i.suppliers + tuple(extra)) for c, i in program.inputs.items()}
+    big = dataclasses.replace(program, participants={**program.participants, **extra}, inputs=inputs)
+    for code, values in GOOD.items():
+        write_participant_workbook(big, code, YEAR, tmp_path / "in" / f"{code}.xlsx", values=values)
+    result = consolidate(big, YEAR, tmp_path / "in")
+    assert all(r.status == "no_data" for r in result.indicators)
+    assert all(len(r.reason) < 1000 and "и ещё 295" in r.reason for r in result.indicators)
+    rows = CalamineWorkbook.from_path(str(write_workbook(result, tmp_path / "c.xlsx"))) \
+        .get_sheet_by_name("Исходные данные").to_python(skip_empty_area=False)[3:]
+    present = sum(len(i.suppliers) for i in program.inputs.values())
+    assert len(rows) == present + len(program.inputs)  # one row says who sent nothing, per input
+    assert {r[3] for r in rows if r[4] == ""} == {"300 участн. без книги"}
