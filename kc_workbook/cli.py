@@ -38,6 +38,16 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             click.echo("Прервано.", err=True)
             ctx.exit(130)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
+        except Exception as exc:  # a bug: say so in Russian; KC_WORKBOOK_DEBUG=1 shows the traceback
+            import os
+
+            if os.environ.get("KC_WORKBOOK_DEBUG"):
+                raise
+            click.echo(f"Внутренняя ошибка kc_workbook ({type(exc).__name__}: {exc}). Входные файлы не изменены. "
+                       "Сообщите разработчикам; подробности покажет запуск с KC_WORKBOOK_DEBUG=1.", err=True)
+            ctx.exit(3)
 
 
 def _number(value: float, digits: int = 1) -> str:

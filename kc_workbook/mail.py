@@ -205,7 +205,10 @@ def collect(sources: list[Path], inbox: Path) -> Collected:
     for source in sources:
         for path in sorted(source.rglob("*")) if source.is_dir() else [source]:
             if path.is_file():
-                found.extend(_attachments_of(path, result))
+                try:
+                    found.extend(_attachments_of(path, result))
+                except Exception as exc:  # one unreadable letter or archive must not stop the others
+                    result.skipped.append((path.name, f"не удалось прочитать: {exc}"))
     inbox.mkdir(parents=True, exist_ok=True)
     for att in found:
         target = _free_name(inbox, safe_attachment_name(att.name))

@@ -106,3 +106,16 @@ def test_usage_errors_are_in_russian():
     assert "Missing" not in result.output
     result = run("consolidate", "--year", YEAR, "/nonexistent/inbox")
     assert result.exit_code == 2 and "не существует" in result.output
+
+
+def test_an_unexpected_failure_is_a_russian_message_not_a_traceback(good_inbox, tmp_path, monkeypatch):
+    import kc_workbook.consolidate
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("сбой")
+
+    monkeypatch.setattr(kc_workbook.consolidate, "consolidate", broken)
+    monkeypatch.delenv("KC_WORKBOOK_DEBUG", raising=False)
+    result = run("consolidate", "--year", YEAR, good_inbox, "--out", tmp_path / "c.xlsx")
+    assert result.exit_code == 3
+    assert "Внутренняя ошибка" in result.output and "Traceback" not in result.output
