@@ -248,14 +248,15 @@ def check_cmd(files, year, program_path):
     """
     from .cells import as_text
     from .program import read_program
-    from .read import has_error, read_submission
+    from .problems import has_errors
+    from .read import read_submission
 
     prog = read_program(program_path)
     failed = False
     for path in files:
         sub = read_submission(path, prog, year, name=str(path))
         who = prog.participants[sub.participant].short_name if sub.participant in prog.participants else "участник не определён"
-        verdict = "отклонена" if sub.rejected or sub.skipped else ("есть ошибки" if has_error(sub) else
+        verdict = "отклонена" if sub.rejected or sub.skipped else ("есть ошибки" if has_errors(sub.problems) else
                                                                    "принята с замечаниями" if sub.problems else "принята")
         click.echo(f"{path}: {who}, {sub.year or '—'} год — {verdict}")
         for code, cell in sub.cells.items():
@@ -263,7 +264,7 @@ def check_cmd(files, year, program_path):
             click.echo(f"  {code} = {value} ({cell.sheet}!{cell.cell})")
         for p in sub.problems:
             click.echo(f"  [{'ошибка' if p.severity == 'error' else 'предупреждение'}] {p}")
-        failed = failed or has_error(sub) or sub.skipped
+        failed = failed or has_errors(sub.problems) or sub.skipped
     sys.exit(1 if failed else 0)
 
 

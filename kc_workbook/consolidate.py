@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cells import as_text
+from .cells import as_text, format_number
 from .indicators import Combined, IndicatorResult, combine, evaluate, summarise
 from .problems import ERROR, WARNING, Problem
 from .budget import Budget, compute_budget
@@ -264,7 +264,6 @@ def _choose(submissions: list[Submission]) -> dict[str, Submission]:
         newest = subs[-1]
         chosen[code] = newest
         for old in subs[:-1]:
-            old.superseded_by = newest.name
             old.problems.clear()  # its own mistakes no longer matter: only say that it was not used
             old.problem("workbook-duplicate",
                         f"от участника есть более новая книга «{newest.name}» (сохранена {_when(newest)}); "
@@ -294,13 +293,10 @@ def _budget_against_measures(program: Program, budget: Budget, finance: Submissi
         spent = sum(m.fact[key] for m in budget.measures)
         if abs(spent - reported) >= MONEY_TOLERANCE:
             finance.problem("budget-mismatch",
-                            f"{SOURCE_LABELS[key]}: по мероприятиям израсходовано {_money(spent)} тыс. руб., "
-                            f"по данным департамента финансов — {_money(reported)} тыс. руб. "
-                            f"(разница {_money(spent - reported)})", cell.sheet, cell.cell, cell.value)
+                            f"{SOURCE_LABELS[key]}: по мероприятиям израсходовано {format_number(spent, 1)} тыс. руб., "
+                            f"по данным департамента финансов — {format_number(reported, 1)} тыс. руб. "
+                            f"(разница {format_number(spent - reported, 1)})", cell.sheet, cell.cell, cell.value)
 
-
-def _money(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",")
 
 
 def _cross_checks(program: Program, chosen: dict[str, Submission]) -> None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import layout as L
-from .cells import as_text, cell_name, is_blank
-from .program import MEASURE_DONE, MEASURE_STATUSES, SOURCES, Input, Program
+from .cells import as_text, cell_name, format_number, is_blank
+from .program import MEASURE_DONE, MEASURE_PARTIAL, MEASURE_STATUSES, SOURCES, Input, Program
 from .values import parse_value
 
 # Money as the participant types it: a decimal, thousand roubles, not negative.
@@ -26,10 +26,6 @@ class MeasureReport:
     status: str | None = None  # None: missing or not one of MEASURE_STATUSES
     reason: str = ""
     cells: dict[str, str] = field(default_factory=dict)  # "municipal"/…/"status"/"reason" → "G5"
-
-    @property
-    def complete(self) -> bool:
-        return self.status is not None and all(v is not None for v in self.fact.values())
 
 
 def read_measures(sub, program: Program, sheets: dict, year: int) -> None:
@@ -74,7 +70,7 @@ def read_measures(sub, program: Program, sheets: dict, year: int) -> None:
             where = report.cells.get(key)
             if is_blank(raw):
                 # Nothing spent is often left blank; for money that was planned and spent it is a gap.
-                if measure.plan[key] > 0 and report.status in (MEASURE_DONE, "выполнено частично"):
+                if measure.plan[key] > 0 and report.status in (MEASURE_DONE, MEASURE_PARTIAL):
                     sub.problem("value-missing", f"мероприятие {code}: не указан факт расходов", sheet_name, where)
                     report.fact[key] = None
                 else:
@@ -86,7 +82,7 @@ def read_measures(sub, program: Program, sheets: dict, year: int) -> None:
             report.fact[key] = value
             if value is not None and value > measure.plan[key] + 1e-9:
                 sub.problem("measure-overspent",
-                            f"мероприятие {code}: факт {_money(value)} больше плана {_money(measure.plan[key])} тыс. руб.",
+                            f"мероприятие {code}: факт {format_number(value, 1)} больше плана {format_number(measure.plan[key], 1)} тыс. руб.",
                             sheet_name, where, raw)
         if report.status is not None and report.status != MEASURE_DONE and not report.reason:
             sub.problem("measure-reason-missing", f"мероприятие {code}: «{report.status}», но причина не указана",
@@ -105,7 +101,3 @@ def _header(rows) -> tuple[int | None, dict[str, int]]:
         if "code" in columns and "status" in columns:
             return r, columns
     return None, {}
-
-
-def _money(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",")

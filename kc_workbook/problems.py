@@ -67,7 +67,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "value-fraction": (ERROR, "Здесь нужно целое число."),
     "value-below-bound": (ERROR, "Значение меньше допустимого: проверьте его."),
     "ratio-exceeded": (ERROR, "Часть не может быть больше целого: проверьте оба значения."),
-    "contact-missing": (WARNING, "Попросите участника указать, кто заполнил книгу."),
     "measure-not-found": (ERROR, "В книге нет строки мероприятия: попросите участника заполнить исходную книгу, не удаляя строк."),
     "measure-status-invalid": (ERROR, "Выберите статус из списка: выполнено, выполнено частично, не выполнено."),
     "measure-reason-missing": (ERROR, "Укажите причину: она обязательна, если мероприятие выполнено не полностью."),
@@ -122,7 +121,3 @@ class Problem:
 
 def has_errors(problems) -> bool:
     return any(p.severity == ERROR for p in problems)
-
-
-def count(problems, severity: str) -> int:
-    return sum(1 for p in problems if p.severity == severity)

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cells import as_int, as_number, as_text, cell_name, is_blank
+from .cells import as_int, as_number, as_text, cell_name, format_number, is_blank
 from .errors import ProgramError
 from .formula import Formula, FormulaError
 from .problems import Problem, has_errors
@@ -24,7 +24,6 @@ INCREASE, DECREASE, ZERO = "increase", "decrease", "zero"
 DIRECTIONS = {"увеличение": INCREASE, "снижение": DECREASE, "отсутствие случаев": ZERO}
 DIRECTION_LABELS = {v: k for k, v in DIRECTIONS.items()}
 KINDS = {"целое": "int", "дробное": "decimal"}
-KIND_LABELS = {v: k for k, v in KINDS.items()}
 COMBINE = {"сумма": "sum"}
 ROLES = {"исполнитель": "executor", "участник": "participant"}
 SOURCES = ("municipal", "regional", "offbudget")
@@ -359,9 +358,6 @@ class Program:
         canonical = json.dumps(data, ensure_ascii=False, sort_keys=True)
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
 
-
-def _money(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",")
 
 
 def default_program_path() -> Path:
@@ -758,8 +754,8 @@ class _Loader:
                 if abs(planned[key] - expected) >= MONEY_TOLERANCE:
                     self.problem("measures-plan-mismatch",
                                  f"план мероприятий на {year} год, {SOURCE_LABELS[key].lower()}: "
-                                 f"{_money(planned[key])} тыс. руб., а по финансированию программы — "
-                                 f"{_money(expected)} тыс. руб. (разница {_money(planned[key] - expected)})",
+                                 f"{format_number(planned[key], 1)} тыс. руб., а по финансированию программы — "
+                                 f"{format_number(expected, 1)} тыс. руб. (разница {format_number(planned[key] - expected, 1)})",
                                  SHEET_MEASURES)
 
     def _settings(self, sheet: _Sheet) -> Settings:

@@ -14,7 +14,7 @@ from pathlib import Path
 from . import layout as L
 from .cells import as_int, as_text, cell_name, is_blank
 from .preflight import LIMITS, WORKBOOK_EXTENSIONS, examine
-from .problems import ERROR, Problem
+from .problems import Problem
 from .program import Program
 from .measures import read_measures
 from .values import parse_value
@@ -54,7 +54,6 @@ class Submission:
     contacts: dict[str, str] = field(default_factory=dict)
     measures: dict = field(default_factory=dict)  # measure code → measures.MeasureReport
     problems: list[Problem] = field(default_factory=list)
-    superseded_by: str | None = None
 
     @property
     def skipped(self) -> bool:
@@ -289,7 +288,3 @@ def _check_ratios(sub: Submission, program: Program) -> None:
             sub.problem("ratio-exceeded", f"{code} = {as_text(cell.value)} больше, чем {inp.upper.text}: {bound_cells}",
                         cell.sheet, cell.cell, cell.value)
             cell.ok = False
-
-
-def has_error(sub: Submission) -> bool:
-    return any(p.severity == ERROR for p in sub.problems)

@@ -10,7 +10,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from .cells import row_height
+from .cells import format_number, row_height
 from .consolidate import PARTICIPANT_STATUS_LABELS, Consolidation
 from .indicators import MET, MISSED, NO_DATA, STATUS_LABELS, summarise_gaps
 from .output import atomic_path, write_text_atomic
@@ -180,15 +180,14 @@ def execution_text(result: Consolidation) -> str:
         reason = (b.reasons.get("plan") or b.reasons.get("fact")) if b else ""
         return "не определено" + (f": {reason}" if reason else "")
     return (f"{_money(b.fact['total'])} из {_money(b.plan['total'])} тыс. руб. "
-            f"({_percent(b.execution['total'])} %; лист «Расходы»)")
+            f"({_money(b.execution['total'])} %; лист «Расходы»)")
+
+
 
 
 def _money(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}".replace(".", ",")
-
-
-def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}".replace(".", ",")
+    """Thousand roubles and percentages alike: one decimal, Russian notation."""
+    return "—" if value is None else format_number(value, 1)
 
 
 def _ratio(value: float | None) -> str:
