@@ -1,23 +1,22 @@
-"""Small helpers for cell coordinates and cell values as spreadsheet readers return them."""
+"""Cell values as spreadsheet readers return them, and cell addresses as people read them."""
 
 from __future__ import annotations
 
 import datetime as _dt
 
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+
+from .notation import format_number
+
 
 def column_letter(col: int) -> str:
     """0-based column index → Excel letters (0 → A, 26 → AA)."""
-    letters = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
+    return xl_col_to_name(col)
 
 
 def cell_name(row: int, col: int) -> str:
     """0-based (row, col) → "B7"."""
-    return f"{column_letter(col)}{row + 1}"
+    return xl_rowcol_to_cell(row, col)
 
 
 def is_blank(value) -> bool:
@@ -37,15 +36,6 @@ def as_text(value) -> str:
     return str(value).strip()
 
 
-def format_number(value: float, digits: int | None = None) -> str:
-    """Russian notation: comma decimal, no thousands separator (1234,5)."""
-    if digits is None:
-        text = f"{value:.10f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
-    else:
-        text = f"{value:.{digits}f}"
-    return text.replace(".", ",")
-
-
 def as_int(value) -> int | None:
     """A whole number from a cell (2023, 2023.0, "2023"), else None."""
     if isinstance(value, bool):
@@ -56,21 +46,6 @@ def as_int(value) -> int | None:
         return int(value)
     if isinstance(value, str) and value.strip().isdigit():
         return int(value.strip())
-    return None
-
-
-def as_number(value) -> float | None:
-    """A number from a definition cell (numbers, or text with a comma decimal), else None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    if isinstance(value, str):
-        text = value.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
-        try:
-            return float(text)
-        except ValueError:
-            return None
     return None
 
 

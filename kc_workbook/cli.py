@@ -16,8 +16,6 @@ import click
 from . import __version__, cli_ru
 from .errors import KcWorkbookError
 
-cli_ru.install()
-
 PROGRAM_OPTION = click.option(
     "--program",
     "program_path",
@@ -27,6 +25,11 @@ PROGRAM_OPTION = click.option(
 
 
 class _Group(click.Group):
+    def main(self, *args, **kwargs):
+        # Click's own messages in Russian, for this command only: the interpreter's click is left as it was.
+        with cli_ru.russian():
+            return super().main(*args, **kwargs)
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
@@ -48,12 +51,6 @@ class _Group(click.Group):
             click.echo(f"Внутренняя ошибка kc_workbook ({type(exc).__name__}: {exc}). Входные файлы не изменены. "
                        "Сообщите разработчикам; подробности покажет запуск с KC_WORKBOOK_DEBUG=1.", err=True)
             ctx.exit(3)
-
-
-def _number(value: float, digits: int = 1) -> str:
-    from .cells import format_number
-
-    return format_number(value, digits)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -81,7 +78,9 @@ def program_check(program_path):
 
     Пример: kc-workbook program check --program templates/program_template.xlsx
     """
-    from .program import SOURCE_LABELS, default_program_path, load_program
+    from .notation import format_money
+    from .program import default_program_path, load_program
+    from .vocabulary import SOURCE
 
     path = program_path or default_program_path()
     prog, problems = load_program(path)
@@ -98,8 +97,8 @@ def program_check(program_path):
         click.echo(f"Показатели: {len(prog.indicators)}; целевые значения на {span} гг.")
         click.echo("Финансирование, тыс. руб.:")
         for f in sorted(prog.funding.values(), key=lambda f: f.year):
-            parts = "; ".join(f"{SOURCE_LABELS[k].lower()} {_number(v)}" for k, v in f.by_source().items() if v)
-            click.echo(f"  {f.year}: {_number(f.total)} ({parts})")
+            parts = "; ".join(f"{SOURCE.label(k).lower()} {format_money(v)}" for k, v in f.by_source().items() if v)
+            click.echo(f"  {f.year}: {format_money(f.total)} ({parts})")
         click.echo(f"Мероприятия: {len(prog.measures)}" + ("" if prog.measures else " (лист «Мероприятия» не заполнен)"))
     if problems:
         click.echo(f"Замечания ({len(problems)}):")
@@ -117,7 +116,9 @@ def program_show(program_path, as_json):
 
     Пример: kc-workbook program show --json > program.json
     """
-    from .program import DIRECTION_LABELS, read_program
+    from .program import read_program
+    from .sentences import shown_value
+    from .vocabulary import DIRECTION
 
     prog = read_program(program_path)
     if as_json:
@@ -125,9 +126,9 @@ def program_show(program_path, as_json):
         return
     years = prog.target_years()
     for ind in prog.indicators:
-        click.echo(f"{ind.number}. {ind.name} ({ind.unit}; {DIRECTION_LABELS[ind.direction]})")
+        click.echo(f"{ind.number}. {ind.name} ({ind.unit}; {DIRECTION.label(ind.direction)})")
         click.echo(f"   = {ind.formula.text}")
-        targets = ", ".join(f"{y}: {'-' if ind.targets.get(y) is None else _number(ind.targets[y], ind.precision)}" for y in years)
+        targets = ", ".join(f"{y}: {shown_value(ind.targets.get(y), ind.precision)}" for y in years)
         click.echo(f"   {targets}")
 
 
@@ -203,28 +204,17 @@ def consolidate_cmd(year, inbox, program_path, out_file, json_file, mail_dir):
 
 
 def _print_result(result) -> None:
-    from .consolidate import PARTICIPANT_STATUS_LABELS
-    from .indicators import STATUS_LABELS
+    from .sentences import execution_text, indicator_line, participants_line, verdict_text
+    from .vocabulary import ACCEPTED, INDICATOR_STATUS
 
-    got = sum(1 for p in result.participants if p.status in ("accepted", "accepted_with_warnings"))
-    click.echo(f"Книги участников: приняты {got} из {len(result.participants)}")
+    click.echo(f"Книги участников: {participants_line(result)}")
     for p in result.participants:
-        if p.status != "accepted":
-            name = result.program.participants[p.code].short_name
-            click.echo(f"  {name}: {PARTICIPANT_STATUS_LABELS[p.status]}")
-    from .cells import format_number
-
-    counts = {}
+        if p.status != ACCEPTED:
+            click.echo(f"  {result.program.participants[p.code].short_name}: {p.status_label}")
+    counts = {s: n for s in INDICATOR_STATUS if (n := sum(1 for r in result.indicators if r.status == s))}
+    click.echo("Показатели: " + ", ".join(f"{INDICATOR_STATUS.label(s)} — {n}" for s, n in counts.items()))
     for r in result.indicators:
-        counts[r.status] = counts.get(r.status, 0) + 1
-    click.echo("Показатели: " + ", ".join(f"{STATUS_LABELS[s]} — {n}" for s, n in counts.items()))
-    precision = {i.number: i.precision for i in result.program.indicators}
-    for r in result.indicators:
-        plan = "—" if r.plan is None else format_number(r.plan, precision[r.number])
-        fact = "—" if r.fact is None else format_number(r.fact, max(precision[r.number], 1))
-        click.echo(f"  {r.number:>2}. план {plan:>7}, факт {fact:>7}: {STATUS_LABELS[r.status]}")
-    from .report import execution_text, verdict_text
-
+        click.echo(f"  {r.number:>2}. {indicator_line(r)}")
     click.echo(f"Исполнение расходов: {execution_text(result)}")
     click.echo(f"Эффективность реализации: {verdict_text(result)}")
     errors = [p for p in result.problems if p.severity == "error"]
@@ -247,23 +237,24 @@ def check_cmd(files, year, program_path):
     Пример: kc-workbook check "Копия отчёт МВД (2).xlsx"
     """
     from .cells import as_text
-    from .program import read_program
     from .problems import has_errors
+    from .program import read_program
     from .read import read_submission
+    from .verdicts import label, submission_verdict
+    from .vocabulary import SEVERITY
 
     prog = read_program(program_path)
     failed = False
     for path in files:
         sub = read_submission(path, prog, year, name=str(path))
         who = prog.participants[sub.participant].short_name if sub.participant in prog.participants else "участник не определён"
-        verdict = "отклонена" if sub.rejected or sub.skipped else ("есть ошибки" if has_errors(sub.problems) else
-                                                                   "принята с замечаниями" if sub.problems else "принята")
-        click.echo(f"{path}: {who}, {sub.year or '—'} год — {verdict}")
+        verdict = submission_verdict(sub.problems, rejected=sub.rejected or sub.skipped)
+        click.echo(f"{path}: {who}, {sub.year or '—'} год — {label(verdict)}")
         for code, cell in sub.cells.items():
             value = as_text(cell.value) if cell.ok and cell.value is not None else "—"
             click.echo(f"  {code} = {value} ({cell.sheet}!{cell.cell})")
         for p in sub.problems:
-            click.echo(f"  [{'ошибка' if p.severity == 'error' else 'предупреждение'}] {p}")
+            click.echo(f"  [{SEVERITY.label(p.severity)}] {p}")
         failed = failed or has_errors(sub.problems) or sub.skipped
     sys.exit(1 if failed else 0)
 
@@ -420,8 +411,9 @@ def status_cmd(year, program_path, inbox, mail_dir):
 
     Пример: kc-workbook status --year 2025
     """
-    from .consolidate import PARTICIPANT_STATUS_LABELS, consolidate
+    from .consolidate import consolidate, when
     from .journal import mail_status
+    from .vocabulary import MISSING, VERDICT
     from .program import read_program
 
     prog = read_program(program_path)
@@ -434,12 +426,8 @@ def status_cmd(year, program_path, inbox, mail_dir):
     click.echo(f"{'Участник':<48} {'Отправлено':<20} {'Ответ':<20} Книга")
     for code in prog.suppliers(year):
         sent, answered = journal.get(code, (None, None))
-        book = PARTICIPANT_STATUS_LABELS[statuses.get(code, "missing")]
-        click.echo(f"{prog.participants[code].short_name[:47]:<48} {_when(sent):<20} {_when(answered):<20} {book}")
-
-
-def _when(stamp) -> str:
-    return stamp.strftime("%d.%m.%Y %H:%M") if stamp else "—"
+        book = VERDICT.label(statuses.get(code, MISSING))
+        click.echo(f"{prog.participants[code].short_name[:47]:<48} {when(sent, '—'):<20} {when(answered, '—'):<20} {book}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,6 +6,7 @@ must not meet "Missing option '--year'". Unknown messages stay as click wrote th
 
 from __future__ import annotations
 
+import contextlib
 import sys
 
 MESSAGES = {
@@ -59,11 +60,19 @@ def _ngettext(singular: str, plural: str, n: int) -> str:
     return PLURALS.get(chosen, chosen)
 
 
-def install() -> None:
-    """Point the ``_``/``ngettext`` of click's modules that are loaded at the Russian texts."""
+@contextlib.contextmanager
+def russian():
+    """Within the block, click's modules that are loaded speak Russian; afterwards, as before."""
+    saved = []
     for name, module in list(sys.modules.items()):
         if name == "click" or name.startswith("click."):
-            if getattr(module, "_", None) is not None and callable(module._):
-                module._ = _gettext
-            if callable(getattr(module, "ngettext", None)):
-                module.ngettext = _ngettext
+            for attr, ours in (("_", _gettext), ("ngettext", _ngettext)):
+                theirs = getattr(module, attr, None)
+                if callable(theirs):
+                    saved.append((module, attr, theirs))
+                    setattr(module, attr, ours)
+    try:
+        yield
+    finally:
+        for module, attr, theirs in reversed(saved):
+            setattr(module, attr, theirs)

@@ -1,41 +1,52 @@
 """Consolidation: every workbook in an inbox → one result (values, indicators, problems).
 
-``consolidate()`` only reads: the inbox is never changed. ``report.write_workbook`` and
-``report.write_json`` turn the result into files.
+``consolidate()`` only reads: the inbox is never changed. It is a sequence of steps, each
+of which returns what it found and its problems; nothing a step made is changed by a
+later one. ``report.write_workbook`` and ``report.write_json`` turn the result into files.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .cells import as_text, format_number
-from .indicators import Combined, IndicatorResult, combine, evaluate, summarise
-from .problems import ERROR, WARNING, Problem
-from .budget import Budget, compute_budget
+from .budget import Budget, against_measures, compute_budget, overspending
+from .cells import as_text
 from .efficiency import Efficiency, evaluate_efficiency
+from .indicators import Combined, IndicatorResult, combine, evaluate, summarise
 from .journal import mail_status
-from .program import BUDGET_INPUTS, MONEY_TOLERANCE, SOURCE_LABELS, SOURCES, Program
-from .read import Submission, read_submission
+from .model import BUDGET_INPUTS, Program
+from .notation import exact, format_number
+from .problems import ERROR, NOTE, WARNING, Problem
+from .read import Cell, Submission, read_submission
+from .verdicts import is_accepted, submission_verdict
+from .vocabulary import (
+    EFFICIENCY,
+    INDICATOR_STATUS,
+    MEASURE_STATUS,
+    MISSING,
+    REJECTED,
+    SSUZ_PLAN,
+    VERDICT,
+)
 
-ACCEPTED, WITH_WARNINGS, REJECTED, MISSING = "accepted", "accepted_with_warnings", "rejected", "missing"
-PARTICIPANT_STATUS_LABELS = {
-    ACCEPTED: "принят",
-    WITH_WARNINGS: "принят с замечаниями",
-    REJECTED: "отклонён",
-    MISSING: "не представлен",
-}
+RECORD_FORMAT = "kc_workbook/consolidation/2"
 
 
-@dataclass
+@dataclass(frozen=True)
 class ParticipantStatus:
     code: str
-    status: str
+    status: str  # vocabulary.VERDICT
     submission: Submission | None = None
     errors: int = 0
     warnings: int = 0
+
+    @property
+    def status_label(self) -> str:
+        return VERDICT.label(self.status)
 
 
 @dataclass
@@ -54,7 +65,12 @@ class Consolidation:
 
     @property
     def used(self) -> dict[str, Submission]:
+        """Participant → the workbook whose values are used (as checked: invalid cells marked)."""
         return {p.code: p.submission for p in self.participants if p.submission is not None and p.status != REJECTED}
+
+    @property
+    def accepted(self) -> int:
+        return sum(1 for p in self.participants if is_accepted(p.status))
 
     @property
     def complete(self) -> bool:
@@ -69,8 +85,10 @@ class Consolidation:
         return sum(1 for p in self.problems if p.severity == severity)
 
     def to_dict(self) -> dict:
-        ind_by_number = {i.number: i for i in self.program.indicators}
+        ind_by_number = self.program.indicator
+        mail = lambda code, i: _iso(self.mail.get(code, (None, None))[i])  # noqa: E731
         return {
+            "format": RECORD_FORMAT,
             "year": self.year,
             "program_id": self.program.program_id,
             "program_fingerprint": self.program.fingerprint,
@@ -79,26 +97,34 @@ class Consolidation:
                     "code": p.code,
                     "name": self.program.participants[p.code].short_name,
                     "status": p.status,
+                    "status_label": p.status_label,
                     "file": p.submission.name if p.submission else None,
                     "errors": p.errors,
                     "warnings": p.warnings,
-                    "sent_at": _iso(self.mail.get(p.code, (None, None))[0]),
-                    "answered_at": _iso(self.mail.get(p.code, (None, None))[1]),
+                    "sent_at": mail(p.code, 0),
+                    "answered_at": mail(p.code, 1),
                 }
                 for p in self.participants
             ],
             "inputs": [
-                {"code": c.code, "value": c.value, "parts": c.parts, "reason": c.reason or None}
+                {"code": c.code, "value": None if c.value is None else float(c.value), "parts": c.parts,
+                 "reason": c.reason or None}
                 for c in self.combined.values()
             ],
             "indicators": [
                 {
                     "number": r.number,
                     "name": ind_by_number[r.number].name,
+                    "unit": ind_by_number[r.number].unit,
                     "direction": ind_by_number[r.number].direction,
+                    "precision": r.precision,
                     "plan": r.plan,
                     "fact": r.fact,
+                    "fact_exact": None if r.fact_exact is None else float(r.fact_exact),
+                    "deviation": r.deviation,
+                    "level": r.level,
                     "status": r.status,
+                    "status_label": INDICATOR_STATUS.label(r.status),
                     "achievement": r.achievement,
                     "reason": r.reason or None,
                 }
@@ -107,19 +133,7 @@ class Consolidation:
             "summary": summarise(self.indicators),
             "budget": _budget_dict(self.budget) if self.budget else None,
             "efficiency": _efficiency_dict(self.efficiency, self.program) if self.efficiency else None,
-            "issues": [
-                {
-                    "severity": p.severity,
-                    "code": p.code,
-                    "participant": p.participant,
-                    "file": p.file,
-                    "sheet": p.sheet,
-                    "cell": p.cell,
-                    "value": p.value,
-                    "message": p.message,
-                }
-                for p in self.problems
-            ],
+            "issues": [p.as_dict() for p in self.problems],
         }
 
 
@@ -132,10 +146,13 @@ def _budget_dict(b: Budget) -> dict:
         "plan": b.plan,
         "fact": b.fact,
         "execution": b.execution,
+        "rospis_jan": b.rospis_jan,
+        "rospis_dec": b.rospis_dec,
         "reasons": b.reasons,
         "measures": [
             {"code": m.code, "responsible": m.responsible, "plan": m.plan, "fact": m.fact, "status": m.status,
-             "reason": m.reason or None}
+             "status_label": MEASURE_STATUS.label(m.status) if m.status else None, "reason": m.reason or None,
+             "budget_funded": m.budget_funded}
             for m in b.measures
         ],
     }
@@ -145,8 +162,12 @@ def _efficiency_dict(e: Efficiency, program: Program) -> dict:
     s = program.settings
     return {
         "method": s.method,
-        "zero_rule": s.zero_rule_text,
-        "thresholds": {"high": s.threshold_high, "medium": s.threshold_medium, "satisfactory": s.threshold_satisfactory},
+        "settings": program.to_dict()["settings"],
+        "settings_described": [{"what": what, "value": value} for what, value in s.described()],
+        "ssuz_plan_used": e.plan_used,
+        "ssuz_plan_used_label": SSUZ_PLAN.label(e.plan_used),
+        "precision": "СДi, СР, СРм, ССуз, Эис и ЭР — до 0,001, каждый из показанных значений; пороги сравниваются "
+                     "с ЭР, как он показан",
         "sd": {str(n): v for n, v in e.sd.items()},
         "sr": e.sr,
         "srm": e.srm,
@@ -154,7 +175,10 @@ def _efficiency_dict(e: Efficiency, program: Program) -> dict:
         "eis": e.eis,
         "er": e.er,
         "verdict": e.verdict,
+        "verdict_label": EFFICIENCY.label(e.verdict) if e.verdict else None,
+        "excluded_indicators": list(e.excluded),
         "reasons": e.reasons,
+        "notes": e.notes,
     }
 
 
@@ -170,44 +194,63 @@ def inbox_files(inbox: Path) -> list[Path]:
 def consolidate(program: Program, year: int, inbox: str | Path, mail_dir: Path | None = None) -> Consolidation:
     """``mail_dir``: where ``mail send``/``mail collect`` keep their journals, if they were used."""
     inbox = Path(inbox)
-    result = Consolidation(program, year, inbox)
-    result.mail = mail_status(mail_dir)
-    result.submissions = read_all(program, year, inbox, inbox_files(inbox))
-    chosen = _choose(result.submissions)
-    _cross_checks(program, chosen)
+    submissions = read_all(program, year, inbox, inbox_files(inbox))
+    chosen, superseded = choose(submissions)
+    cross_problems, invalid = cross_checks(program, chosen)
 
-    rejected = {s.participant: s for s in result.submissions if s.participant and s.rejected}
-    why = {code: PARTICIPANT_STATUS_LABELS[REJECTED if code in rejected else MISSING]
+    rejected = {s.participant: s for s in submissions if s.participant and s.rejected}
+    why = {code: VERDICT.label(REJECTED if code in rejected else MISSING)
            for code in program.suppliers(year) if code not in chosen}
-    supplied = {code: {c: (cell.value if cell.ok else None) for c, cell in sub.cells.items()} for code, sub in chosen.items()}
-    result.combined = combine(program, supplied, why)
-    result.indicators = evaluate(program, year, result.combined)
+    supplied = {code: {c: (cell.value if cell.ok and (code, c) not in invalid else None) for c, cell in sub.cells.items()}
+                for code, sub in chosen.items()}
+    combined = combine(program, supplied, why)
+    indicators, indicator_problems = evaluate(program, year, combined)
     reports = {m.code: chosen[m.responsible].measures.get(m.code) if m.responsible in chosen else None
                for m in program.measures_of(None, year)}
-    result.budget = compute_budget(program, year, result.combined, reports)
-    _budget_against_measures(program, result.budget, chosen.get(_finance_supplier(program)))
-    result.efficiency = evaluate_efficiency(program, year, result.indicators, result.budget)
+    budget = compute_budget(program, year, combined, reports)
+    finance = _finance_cells(program, chosen)
+    budget_problems = overspending(budget, year, finance) + against_measures(budget, finance)
+    efficiency = evaluate_efficiency(program, year, indicators, budget)
 
-    for code in program.suppliers(year):
-        sub = chosen.get(code)
-        if sub is None:
-            result.participants.append(ParticipantStatus(code, REJECTED, rejected[code]) if code in rejected
-                                       else ParticipantStatus(code, MISSING))
+    # Each workbook's own problems: what reading it found, and what the checks across
+    # workbooks found at its cells. An older workbook of a participant only says it was not used.
+    across = cross_problems + budget_problems
+    checked: dict[int, Submission] = {}
+    for sub in submissions:
+        if id(sub) in superseded:
+            own = [superseded[id(sub)]]
         else:
-            result.participants.append(ParticipantStatus(code, WITH_WARNINGS if sub.problems else ACCEPTED, sub))
+            own = sub.problems + [p for p in across if p.file == sub.name and p.participant == sub.participant]
+        cells = sub.cells
+        if sub.participant in chosen and chosen[sub.participant] is sub:
+            cells = {c: dataclasses.replace(cell, ok=False) if (sub.participant, c) in invalid else cell
+                     for c, cell in sub.cells.items()}
+        checked[id(sub)] = dataclasses.replace(sub, problems=own, cells=cells)
 
-    for sub in result.submissions:
-        result.problems.extend(sub.problems)
-    for p in result.participants:
-        if p.status == MISSING:
-            person = program.participants[p.code]
-            result.problems.append(Problem("participant-missing", f"нет книги участника «{person.short_name}» за {year} год",
-                                           participant=p.code))
-        if p.submission is not None:
-            p.errors = sum(1 for x in p.submission.problems if x.severity == ERROR)
-            p.warnings = sum(1 for x in p.submission.problems if x.severity == WARNING)
-    result.problems.sort(key=_problem_order)
-    return result
+    participants = []
+    problems: list[Problem] = []
+    for code in program.suppliers(year):
+        if code in chosen:
+            sub = checked[id(chosen[code])]
+            participants.append(_status(code, submission_verdict(sub.problems), sub))
+        elif code in rejected:
+            participants.append(_status(code, REJECTED, checked[id(rejected[code])]))
+        else:
+            participants.append(ParticipantStatus(code, MISSING))
+            problems.append(Problem("participant-missing", f"нет книги участника «{program.participants[code].short_name}» "
+                                    f"за {year} год", participant=code))
+    for sub in checked.values():
+        problems += sub.problems
+    problems += [p for p in across if not any(p.file == s.name for s in submissions)]
+    problems += indicator_problems
+    problems.sort(key=_problem_order)
+    return Consolidation(program, year, inbox, [checked[id(s)] for s in submissions], participants, combined,
+                         indicators, budget, efficiency, mail_status(mail_dir), problems)
+
+
+def _status(code: str, verdict: str, sub: Submission) -> ParticipantStatus:
+    return ParticipantStatus(code, verdict, sub, sum(1 for p in sub.problems if p.severity == ERROR),
+                             sum(1 for p in sub.problems if p.severity == WARNING))
 
 
 # Below this many files a second process costs more than it saves.
@@ -240,8 +283,9 @@ def _read_one(job) -> Submission:
 
 
 def _problem_order(p: Problem):
-    # Errors first, then by participant, file and position; stable for equal keys.
-    return (p.severity != ERROR, p.participant or "", p.file or "", p.sheet or "", _cell_key(p.cell), p.code)
+    # Errors first, then warnings, then notes; by participant, file and position; stable for equal keys.
+    rank = {ERROR: 0, WARNING: 1, NOTE: 2}[p.severity]
+    return (rank, p.participant or "", p.file or "", p.sheet or "", _cell_key(p.cell), p.code)
 
 
 def _cell_key(cell: str | None):
@@ -252,84 +296,110 @@ def _cell_key(cell: str | None):
     return (int(digits or 0), len(letters), letters)
 
 
-def _choose(submissions: list[Submission]) -> dict[str, Submission]:
-    """One workbook per participant: the newest by the time saved in it; the others are reported."""
+def choose(submissions: list[Submission]) -> tuple[dict[str, Submission], dict[int, Problem]]:
+    """One workbook per participant: the newest by the time saved in it.
+
+    Returns the chosen workbooks and, for each older one (by ``id``), the problem that says
+    it was not used; its own mistakes no longer matter."""
     by_participant: dict[str, list[Submission]] = {}
     for sub in submissions:
         if sub.usable and sub.participant:
             by_participant.setdefault(sub.participant, []).append(sub)
-    chosen = {}
+    chosen, superseded = {}, {}
     for code, subs in by_participant.items():
-        subs.sort(key=lambda s: (s.saved_at or dt.datetime.min, s.name))
-        newest = subs[-1]
+        ordered = sorted(subs, key=lambda s: (s.saved_at or dt.datetime.min, s.name))
+        newest = ordered[-1]
         chosen[code] = newest
-        for old in subs[:-1]:
-            old.problems.clear()  # its own mistakes no longer matter: only say that it was not used
-            old.problem("workbook-duplicate",
-                        f"от участника есть более новая книга «{newest.name}» (сохранена {_when(newest)}); "
-                        f"эта (сохранена {_when(old)}) не учтена")
-    return chosen
+        for old in ordered[:-1]:
+            superseded[id(old)] = Problem(
+                "workbook-duplicate", f"от участника есть более новая книга «{newest.name}» (сохранена "
+                f"{when(newest.saved_at)}); эта (сохранена {when(old.saved_at)}) не учтена",
+                participant=code, file=old.name)
+    return chosen, superseded
 
 
-def _when(sub: Submission) -> str:
-    stamp = sub.saved_at
-    return stamp.strftime("%d.%m.%Y %H:%M") if stamp else "неизвестно когда"
+def when(stamp: dt.datetime | None, unknown: str = "неизвестно когда") -> str:
+    """A moment as people write it: 10.02.2026 09:00."""
+    return stamp.strftime("%d.%m.%Y %H:%M") if stamp else unknown
 
 
-def _finance_supplier(program: Program) -> str | None:
-    suppliers = program.inputs.get(BUDGET_INPUTS["municipal"])
-    return suppliers.suppliers[0] if suppliers and suppliers.suppliers else None
+def _finance_cells(program: Program, chosen: dict[str, Submission]):
+    """source → (participant, file, sheet, cell) of the finance department's spending figure."""
+    inp = program.inputs.get(BUDGET_INPUTS["municipal"])
+    code = inp.suppliers[0] if inp and inp.suppliers else None
+    sub = chosen.get(code) if code else None
+
+    def where(key: str):
+        cell = sub.cells.get(BUDGET_INPUTS[key]) if sub and key in BUDGET_INPUTS else None
+        if sub is None:
+            return (None, None, None, None)
+        return (code, sub.name, cell.sheet if cell else None, cell.cell if cell else None)
+    return where
 
 
-def _budget_against_measures(program: Program, budget: Budget, finance: Submission | None) -> None:
-    """The measures' actual spending per source should add up to the finance department's figure."""
-    if finance is None or not budget.measures or any(m.fact is None or None in m.fact.values() for m in budget.measures):
-        return
-    for key in SOURCES:
-        reported = budget.fact[key]
-        cell = finance.cells.get(BUDGET_INPUTS[key])
-        if reported is None or cell is None:
-            continue
-        spent = sum(m.fact[key] for m in budget.measures)
-        if abs(spent - reported) >= MONEY_TOLERANCE:
-            finance.problem("budget-mismatch",
-                            f"{SOURCE_LABELS[key]}: по мероприятиям израсходовано {format_number(spent, 1)} тыс. руб., "
-                            f"по данным департамента финансов — {format_number(reported, 1)} тыс. руб. "
-                            f"(разница {format_number(spent - reported, 1)})", cell.sheet, cell.cell, cell.value)
+def cross_checks(program: Program, chosen: dict[str, Submission]) -> tuple[list[Problem], set[tuple[str, str]]]:
+    """Control ratios whose inputs come from different workbooks (ALERT_COVERED_K ≤ POPULATION / 1000)
+    and reconciliations (POPULATION_AVG close to POPULATION).
 
+    Returns the problems and the (participant, code) values that must not be used."""
+    problems: list[Problem] = []
+    invalid: set[tuple[str, str]] = set()
 
-
-def _cross_checks(program: Program, chosen: dict[str, Submission]) -> None:
-    """Control ratios whose inputs come from different workbooks (e.g. ALERT_COVERED_K ≤ POPULATION / 1000)."""
-    def valid(s: str, code: str):
+    def valid(s: str, code: str) -> Cell | None:
         cell = chosen[s].cells.get(code) if s in chosen else None
-        return cell if cell is not None and cell.ok else None
+        return cell if cell is not None and cell.ok and cell.value is not None else None
 
-    for code, inp in program.inputs.items():
-        if inp.upper is None:
-            continue
-        # suppliers whose workbook lacks the bound's inputs: not checked inside the workbook
-        across = [s for s in inp.suppliers if valid(s, code) and not all(n in chosen[s].cells for n in inp.upper.names)]
-        if not across:
-            continue
+    def totals_of(names) -> dict | None:
         totals = {}
-        for n in inp.upper.names:
+        for n in names:
             parts = [valid(s, n) for s in program.inputs[n].suppliers]
             if any(c is None for c in parts):
-                break
-            totals[n] = sum(c.value for c in parts)
-        else:
-            part = sum(c.value for c in (valid(s, code) for s in inp.suppliers) if c is not None)
-            try:
-                limit = inp.upper.evaluate(totals)
-            except ZeroDivisionError:
-                continue
-            if part <= limit + 1e-9:
-                continue
-            sources = ", ".join(f"{n} = {as_text(v)}" for n, v in totals.items())
-            for s in across:
-                cell = chosen[s].cells[code]
-                chosen[s].problem("ratio-exceeded",
-                                  f"{code} = {as_text(part)} больше, чем {inp.upper.text} = {as_text(limit)} ({sources})",
-                                  cell.sheet, cell.cell, cell.value)
-                cell.ok = False
+                return None
+            totals[n] = sum(exact(c.value) for c in parts)
+        return totals
+
+    for code, inp in program.inputs.items():
+        if inp.upper is not None:
+            # suppliers whose workbook lacks the bound's inputs: not checked inside the workbook
+            across = [s for s in inp.suppliers if valid(s, code) and not all(n in chosen[s].cells for n in inp.upper.names)]
+            totals = totals_of(inp.upper.names) if across else None
+            if totals is not None:
+                part = sum(exact(c.value) for c in (valid(s, code) for s in inp.suppliers) if c is not None)
+                try:
+                    limit = inp.upper.evaluate(totals)
+                except ZeroDivisionError:
+                    limit = None
+                if limit is not None and part > limit:
+                    sources = ", ".join(f"{n} = {format_number(v)}" for n, v in totals.items())
+                    for s in across:
+                        cell = chosen[s].cells[code]
+                        problems.append(Problem("ratio-exceeded", f"{code} = {format_number(part)} больше, чем "
+                                                f"{inp.upper.text} = {format_number(limit)} ({sources})", participant=s,
+                                                file=chosen[s].name, sheet=cell.sheet, cell=cell.cell,
+                                                value=as_text(cell.value)))
+                        invalid.add((s, code))
+        if inp.near is not None:
+            problems += _reconcile(program, inp, chosen, valid, totals_of)
+    return problems, invalid
+
+
+def _reconcile(program: Program, inp, chosen, valid, totals_of) -> list[Problem]:
+    """A value that should lie within a tolerance of another (a warning: both may be right)."""
+    mine = [(s, valid(s, inp.code)) for s in inp.suppliers]
+    if any(c is None for _, c in mine):
+        return []
+    totals = totals_of(inp.near.names)
+    if totals is None:
+        return []
+    try:
+        other = inp.near.evaluate(totals)
+    except ZeroDivisionError:
+        return []
+    value = sum(exact(c.value) for _, c in mine)
+    if other == 0 or abs(value - other) * 100 <= exact(inp.near_tolerance) * abs(other):
+        return []
+    off = abs(value - other) * 100 / abs(other)
+    message = (f"{inp.code} = {format_number(value)} отличается от {inp.near.text} = {format_number(other)} на "
+               f"{format_number(off, 1)} % (допустимо {format_number(inp.near_tolerance)} %)")
+    return [Problem("value-out-of-line", message, participant=s, file=chosen[s].name, sheet=c.sheet, cell=c.cell,
+                    value=as_text(c.value)) for s, c in mine]

@@ -78,7 +78,7 @@ def with_sample_measures(program: Program, year: int) -> Program:
             amounts = {k: round(v * funding.by_source()[k] / base.by_source()[k], 1) if base.by_source()[k] else 0.0
                        for k, v in amounts.items()}
         measures.append(Measure(code, task, name, responsible, year, amounts))
-    return dataclasses.replace(program, measures=program.measures + measures)
+    return dataclasses.replace(program, measures=program.measures + tuple(measures))
 
 
 def run_demo(program: Program, out_dir: str | Path, year: int = DEMO_YEAR, progress=None) -> DemoRun:

@@ -15,9 +15,14 @@ from pathlib import Path
 
 from . import __version__
 from . import layout as L
-from .cells import format_number, row_height
+from .cells import row_height
+from .model import Input, Measure, Program
+from .notation import format_number
 from .output import atomic_path
-from .program import MEASURE_DONE, MEASURE_STATUSES, SOURCES, Input, Measure, Program
+from .vocabulary import INT, MEASURE_DONE, MEASURE_STATUS, SOURCES
+
+# The measures sheet shows and the participant types labels («выполнено»), not codes.
+DONE_LABEL = MEASURE_STATUS.label(MEASURE_DONE)
 
 FIRST_DATA_ROW = 4  # 0-based: row 5 in Excel
 
@@ -68,7 +73,7 @@ def check_text(raw, inp: Input, upper_value: float | None, upper_row: str = "") 
         return "Проверьте: введён текст, нужно число"
     if raw < inp.lower_bound:
         return f"{L.CHECK_ERROR_PREFIX}: меньше {format_number(inp.lower_bound)}"
-    if inp.kind == "int" and raw != int(raw):
+    if inp.kind == INT and raw != int(raw):
         return f"{L.CHECK_ERROR_PREFIX}: нужно целое число"
     if upper_value is not None and raw > upper_value:
         return f"{L.CHECK_ERROR_PREFIX}: больше, чем {upper_row}"
@@ -81,7 +86,7 @@ def _check_formula(cell: str, inp: Input, upper_row: str, with_upper: bool) -> s
     if with_upper:
         guards = ",".join(f"ISNUMBER({n})" for n in inp.upper.names)
         inner = f'IF(AND({guards},{cell}>({inp.upper.text})),"{L.CHECK_ERROR_PREFIX}: больше, чем {upper_row}",{inner})'
-    if inp.kind == "int":
+    if inp.kind == INT:
         inner = f'IF({cell}<>INT({cell}),"{L.CHECK_ERROR_PREFIX}: нужно целое число",{inner})'
     bound = f"{inp.lower_bound:g}"
     inner = f'IF({cell}<{bound},"{L.CHECK_ERROR_PREFIX}: меньше {format_number(inp.lower_bound)}",{inner})'
@@ -261,7 +266,7 @@ def measure_check_text(plan: dict, fact: dict, status, reason) -> str:
     """What the measures sheet's check formula shows: the cached value we write with it."""
     if status in (None, ""):
         return L.CHECK_EMPTY
-    if status != MEASURE_DONE and not (reason or "").strip():
+    if status != DONE_LABEL and not (reason or "").strip():
         return f"{L.CHECK_ERROR_PREFIX}: укажите причину"
     if any(isinstance(fact.get(k), (int, float)) and fact[k] > plan[k] for k in SOURCES):
         return "Проверьте: факт больше плана"
@@ -312,14 +317,14 @@ def _measures_sheet(wb, f, program: Program, participant: str, year: int, own: l
         status, reason = given.get("status", ""), given.get("reason", "")
         ws.write_string(r, M_STATUS_COL, status, f["input"])
         ws.data_validation(r, M_STATUS_COL, r, M_STATUS_COL, {
-            "validate": "list", "source": list(MEASURE_STATUSES), "error_title": "Неверный статус",
+            "validate": "list", "source": list(MEASURE_STATUS.labels), "error_title": "Неверный статус",
             "error_message": "Выберите статус из списка."})
         ws.write_string(r, M_REASON_COL, reason, f["input_text"])
         plan_col = {k: column_letter(M_PLAN_COL[k]) for k in SOURCES}
         fact_col = {k: column_letter(M_FACT_COL[k]) for k in SOURCES}
         st, rs = f"{column_letter(M_STATUS_COL)}{n}", f"{column_letter(M_REASON_COL)}{n}"
         over = ",".join(f"N({fact_col[k]}{n})>{plan_col[k]}{n}" for k in SOURCES)
-        formula = (f'=IF(LEN({st})=0,"{L.CHECK_EMPTY}",IF(AND({st}<>"{MEASURE_DONE}",LEN(TRIM({rs}))=0),'
+        formula = (f'=IF(LEN({st})=0,"{L.CHECK_EMPTY}",IF(AND({st}<>"{DONE_LABEL}",LEN(TRIM({rs}))=0),'
                    f'"{L.CHECK_ERROR_PREFIX}: укажите причину",IF(OR({over}),"Проверьте: факт больше плана",'
                    f'"{L.CHECK_OK}")))')
         result = measure_check_text(m.plan, given, status, reason)
@@ -359,7 +364,7 @@ def _summary_cell(ws, f, check_range: str, checks: list[str], filled_formula: st
 
 
 def _validation(inp: Input) -> dict:
-    whole = inp.kind == "int"
+    whole = inp.kind == INT
     bound = int(inp.lower_bound) if whole else inp.lower_bound
     what = "целое число" if whole else "число"
     title = (inp.symbol or inp.code)[:32]

@@ -2,27 +2,39 @@
 
 An indicator is never computed from partial data: when a supplier of one of its inputs
 is missing or sent an invalid value, the indicator has no fact and the reason says who.
+
+Shown = decided: the fact is computed exactly (fractions) from the values as typed,
+rounded once, half up, to the indicator's precision, and that rounded fact is what every
+output shows, compares with the plan and uses for the deviation, the level of
+achievement and СДi. The level of achievement is rounded half up to 0,1 %, but never up
+to 100,0 % for a missed target (99,96 % of a missed target is shown as 99,9 %).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
 
-from .program import INCREASE, ZERO, Indicator, Program, Settings
+from .model import Indicator, Program, Settings
+from .notation import exact, round_half_up
+from .problems import Problem
+from .vocabulary import DECREASE, EXCEEDED, INCREASE, INDICATOR_STATUS, MET, MISSED, NO_DATA, NO_TARGET, ZERO
 
-MET, MISSED, NO_DATA, NO_TARGET = "met", "missed", "no_data", "no_target"
-STATUS_LABELS = {MET: "достигнут", MISSED: "не достигнут", NO_DATA: "нет данных", NO_TARGET: "цель не установлена"}
+# СДi and the level of achievement: 0,001 as a ratio, 0,1 as a percentage.
+ACHIEVEMENT_DIGITS = 3
 
 
-@dataclass
+@dataclass(frozen=True)
 class Combined:
     """One input for the whole program: the sum over its suppliers, or why there is none."""
 
     code: str
-    value: float | None
+    value: Fraction | None
     parts: dict[str, float | None] = field(default_factory=dict)  # participant → its value
     gaps: dict[str, str] = field(default_factory=dict)  # participant's short name → why its part is missing
+    missing_books: bool = False  # some supplier sent no usable workbook at all
 
     @property
     def reason(self) -> str:
@@ -40,88 +52,122 @@ def summarise_gaps(gaps: dict[str, str]) -> str:
     return "; ".join(shown)
 
 
-@dataclass
+@dataclass(frozen=True)
 class IndicatorResult:
     number: int
     plan: float | None
-    fact: float | None
-    status: str
-    achievement: float | None = None  # СД, capped, by the program's rules
-    deviation: float | None = None  # fact − plan
+    fact: float | None  # rounded to the indicator's precision: what is shown and decided on
+    status: str  # vocabulary.INDICATOR_STATUS
+    achievement: float | None = None  # СДi, capped, to 0,001
+    deviation: float | None = None  # fact − plan, at the indicator's precision
+    level: float | None = None  # level of achievement, % (not capped), to 0,1
     reason: str = ""
+    fact_exact: Fraction | None = None
+    precision: int = 0
+
+    @property
+    def status_label(self) -> str:
+        return INDICATOR_STATUS.label(self.status)
 
 
 def summarise(results: list[IndicatorResult]) -> dict:
-    """Achieved / not achieved / not determinable, as counts and as percentages that add up
-    to exactly 100 (largest remainder, to 0.1 %)."""
+    """Achieved / exceeded / not achieved / not determinable, over the indicators that have a
+    target this year, as counts and as percentages that add up to exactly 100 (largest
+    remainder, to 0.1 %)."""
+    targeted = [r for r in results if r.status != NO_TARGET]
     counts = {
-        "achieved": sum(1 for r in results if r.status == MET),
-        "not_achieved": sum(1 for r in results if r.status == MISSED),
-        "not_determinable": sum(1 for r in results if r.status in (NO_DATA, NO_TARGET)),
+        "achieved": sum(1 for r in targeted if r.status == MET),
+        "exceeded": sum(1 for r in targeted if r.status == EXCEEDED),
+        "not_achieved": sum(1 for r in targeted if r.status == MISSED),
+        "not_determinable": sum(1 for r in targeted if r.status == NO_DATA),
     }
-    total = len(results)
+    total = len(targeted)
+    without_target = len(results) - total
     if not total:
-        return {**counts, "total": 0, "percent": dict.fromkeys(counts, None)}
-    tenths = {k: v * 1000 / total for k, v in counts.items()}
-    floors = {k: int(v) for k, v in tenths.items()}
+        return {**counts, "total": 0, "without_target": without_target, "percent": dict.fromkeys(counts, None)}
+    tenths = {k: Fraction(v * 1000, total) for k, v in counts.items()}
+    floors = {k: math.floor(v) for k, v in tenths.items()}
     left = 1000 - sum(floors.values())
     for k in sorted(tenths, key=lambda k: (floors[k] - tenths[k], list(counts).index(k)))[:left]:
         floors[k] += 1
-    return {**counts, "total": total, "percent": {k: v / 10 for k, v in floors.items()}}
+    return {**counts, "total": total, "without_target": without_target,
+            "percent": {k: v / 10 for k, v in floors.items()}}
 
 
-def round_half_up(value: float, digits: int) -> float:
-    return float(Decimal(repr(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
-
-
-def combine(program: Program, supplied: dict[str, dict[str, float | None]], why_missing: dict[str, str]) -> dict[str, Combined]:
-    """``supplied``: participant → {code: value or None (invalid)}; ``why_missing``: participant → reason."""
+def combine(program: Program, supplied: dict[str, dict[str, float | None]], why_missing: dict[str, str]
+            ) -> dict[str, Combined]:
+    """``supplied``: participant → {code: value, or None when invalid}; ``why_missing``: participant → reason."""
     result = {}
     for code, inp in program.inputs.items():
-        parts, gaps = {}, {}
+        parts, gaps, missing_books = {}, {}, False
         for s in inp.suppliers:
             name = program.participants[s].short_name
             if s not in supplied:
                 parts[s] = None
                 gaps[name] = why_missing.get(s, "книга не представлена")
+                missing_books = True
             elif supplied[s].get(code) is None:
                 parts[s] = None
                 gaps[name] = f"значение {code} отсутствует или ошибочно"
             else:
                 parts[s] = supplied[s][code]
-        value = None if gaps else sum(parts.values())
-        result[code] = Combined(code, value, parts, gaps)
+        value = None if gaps else sum((exact(v) for v in parts.values()), Fraction(0))
+        result[code] = Combined(code, value, parts, gaps, missing_books)
     return result
 
 
-def achievement(ind: Indicator, plan: float, fact: float, settings: Settings) -> float:
-    """СДi by the method in the program's settings: capped at ``settings.cap``."""
-    cap = settings.cap
+def level_of_achievement(ind: Indicator, plan: Decimal, fact: Decimal) -> Fraction | None:
+    """fact / plan (increase) or plan / fact (decrease), not capped; None where it has no meaning."""
     if ind.direction == ZERO:
-        return 1.0 if fact == 0 else 0.0
+        return Fraction(1) if fact == 0 else Fraction(0)
     if ind.direction == INCREASE:
-        if plan == 0:
-            return cap if fact >= 0 else 0.0
-        return max(0.0, min(cap, fact / plan))
-    if fact == 0:
-        return cap
-    return max(0.0, min(cap, plan / fact))
+        return None if plan == 0 else Fraction(fact) / Fraction(plan)
+    return None if fact == 0 else Fraction(plan) / Fraction(fact)
 
 
-def is_met(ind: Indicator, plan: float, fact: float) -> bool:
-    """Compared at the precision the target is stated in; must-be-zero compares the raw fact."""
+def is_met(ind: Indicator, plan: Decimal, fact: Decimal) -> bool:
+    """The rounded fact against the plan: increase — not below, decrease — not above, zero — equal to 0."""
     if ind.direction == ZERO:
         return fact == 0
-    shown = round_half_up(fact, ind.precision)
-    return shown >= plan if ind.direction == INCREASE else shown <= plan
+    return fact >= plan if ind.direction == INCREASE else fact <= plan
 
 
-def evaluate(program: Program, year: int, combined: dict[str, Combined]) -> list[IndicatorResult]:
-    results = []
+def assess(ind: Indicator, plan: float, fact_exact: Fraction, settings: Settings) -> IndicatorResult:
+    """Everything shown about an indicator that has a target and a fact, decided on the rounded fact."""
+    fact = round_half_up(fact_exact, ind.precision)
+    planned = Decimal(repr(plan))
+    met = is_met(ind, planned, fact)
+    ratio = level_of_achievement(ind, planned, fact)
+    level = None
+    if ratio is not None:
+        level = round_half_up(ratio * 100, ACHIEVEMENT_DIGITS - 2)
+        if not met and level >= 100:  # half up must not carry a missed target to 100,0 %
+            level = Decimal(math.floor(ratio * 1000)).scaleb(-1).min(Decimal("99.9"))
+    cap = exact(settings.cap)
+    if ind.direction == ZERO:
+        sd = Fraction(1) if met else Fraction(0)
+    elif ratio is None:  # a plan of 0 to increase from, or nothing left to decrease: fully achieved
+        sd = cap if met else Fraction(0)
+    else:
+        sd = max(Fraction(0), min(cap, Fraction(level) / 100))
+    status = MET if met else MISSED
+    if met and level is not None and ind.direction != ZERO and level > 100 + exact(settings.exceed_margin):
+        status = EXCEEDED
+    return IndicatorResult(
+        number=ind.number, plan=plan, fact=float(fact), status=status,
+        achievement=float(round_half_up(sd, ACHIEVEMENT_DIGITS)),
+        deviation=float(fact - planned), level=None if level is None else float(level), fact_exact=fact_exact,
+        precision=ind.precision)
+
+
+def evaluate(program: Program, year: int, combined: dict[str, Combined]) -> tuple[list[IndicatorResult], list[Problem]]:
+    """Every indicator's result for ``year``, and a problem for each one that cannot be computed
+    although every supplier's workbook arrived (a zero denominator, an invalid value)."""
+    results, problems = [], []
     for ind in program.indicators:
         plan = ind.target(year)
         missing = [combined[n] for n in ind.formula.names if combined[n].value is None]
-        fact, reason = None, ""
+        fact_exact, reason = None, ""
         if missing:
             gaps: dict[str, str] = {}
             for c in missing:
@@ -130,17 +176,24 @@ def evaluate(program: Program, year: int, combined: dict[str, Combined]) -> list
             reason = summarise_gaps(gaps)
         else:
             try:
-                fact = ind.formula.evaluate({n: combined[n].value for n in ind.formula.names})
+                fact_exact = ind.formula.evaluate({n: combined[n].value for n in ind.formula.names})
             except ZeroDivisionError:
                 zeros = [n for n in ind.formula.names if combined[n].value == 0]
                 reason = f"деление на ноль: {', '.join(f'{n} = 0' for n in zeros) or 'знаменатель равен 0'}"
-        if fact is None:
-            results.append(IndicatorResult(ind.number, plan, None, NO_DATA, reason=reason))
+        if fact_exact is None:
+            results.append(IndicatorResult(ind.number, plan, None, NO_DATA, reason=reason, precision=ind.precision))
+            if not any(c.missing_books for c in missing):
+                problems.append(Problem("indicator-undeterminable", f"показатель {ind.number} «{ind.name}» не "
+                                        f"рассчитан: {reason} (формула {ind.formula.text})"))
         elif plan is None:
-            results.append(IndicatorResult(ind.number, None, fact, NO_TARGET, reason="целевое значение на этот год не установлено"))
+            fact = round_half_up(fact_exact, ind.precision)
+            results.append(IndicatorResult(ind.number, None, float(fact), NO_TARGET, fact_exact=fact_exact,
+                                           reason="целевое значение на этот год не установлено",
+                                           precision=ind.precision))
         else:
-            status = MET if is_met(ind, plan, fact) else MISSED
-            results.append(IndicatorResult(ind.number, plan, fact, status, achievement(ind, plan, fact, program.settings),
-                                           fact - plan))
-    return results
+            results.append(assess(ind, plan, fact_exact, program.settings))
+    return results, problems
 
+
+__all__ = ["Combined", "IndicatorResult", "combine", "evaluate", "assess", "summarise", "summarise_gaps",
+           "MET", "EXCEEDED", "MISSED", "NO_DATA", "NO_TARGET", "DECREASE"]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from .vocabulary import SOURCE_SHORT
+
 FORMAT = "kc_workbook/participant-workbook/1"
 
 SHEET_TITLE = "Титул"
@@ -28,15 +30,14 @@ HEAD_MEASURE_CODE = "Код мероприятия"
 HEAD_MEASURE_NAME = "Наименование мероприятия"
 HEAD_STATUS = "Статус"
 HEAD_REASON = "Причина (если выполнено не полностью)"
-SOURCE_SHORT = {"municipal": "бюджет МО", "regional": "областной бюджет", "offbudget": "внебюджетные"}
 
 
 def plan_header(source: str) -> str:
-    return f"План: {SOURCE_SHORT[source]}, тыс. руб."
+    return f"План: {SOURCE_SHORT.label(source)}, тыс. руб."
 
 
 def fact_header(source: str) -> str:
-    return f"Факт: {SOURCE_SHORT[source]}, тыс. руб."
+    return f"Факт: {SOURCE_SHORT.label(source)}, тыс. руб."
 
 
 # Identity keys in the hidden sheet (column A: key, column B: value).

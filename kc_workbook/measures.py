@@ -9,9 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import layout as L
-from .cells import as_text, cell_name, format_number, is_blank
-from .program import MEASURE_DONE, MEASURE_PARTIAL, MEASURE_STATUSES, SOURCES, Input, Program
+from .cells import as_text, cell_name, is_blank
+from .model import Input, Program
+from .notation import format_number
+from .problems import Problem
 from .values import parse_value
+from .vocabulary import MEASURE_DONE, MEASURE_PARTIAL, MEASURE_STATUS, SOURCES
 
 # Money as the participant types it: a decimal, thousand roubles, not negative.
 _MONEY = Input("MONEY", "сумма", "тыс. руб.", "decimal", 0.0, ())
@@ -23,16 +26,24 @@ class MeasureReport:
     sheet: str
     row: int
     fact: dict[str, float | None] = field(default_factory=dict)  # None: invalid
-    status: str | None = None  # None: missing or not one of MEASURE_STATUSES
+    status: str | None = None  # vocabulary.MEASURE_STATUS code; None: missing or not one of them
     reason: str = ""
     cells: dict[str, str] = field(default_factory=dict)  # "municipal"/…/"status"/"reason" → "G5"
 
+    @property
+    def spent(self) -> float | None:
+        """Actual spending over all sources; None when a source's figure is missing or invalid."""
+        return None if None in self.fact.values() else sum(self.fact.values())
 
-def read_measures(sub, program: Program, sheets: dict, year: int) -> None:
-    """Fill ``sub.measures`` and report problems on ``sub``."""
-    expected = {m.code: m for m in program.measures_of(sub.participant, year)}
+
+def read_measures(sheets: dict, program: Program, participant: str, year: int, where
+                  ) -> tuple[dict[str, MeasureReport], list[Problem]]:
+    """The participant's reports on its measures of ``year`` (by code), and the problems found."""
+    reports: dict[str, MeasureReport] = {}
+    problems: list[Problem] = []
+    expected = {m.code: m for m in program.measures_of(participant, year)}
     if not expected:
-        return
+        return reports, problems
     found: dict[str, tuple[str, int, dict]] = {}
     for sheet_name, rows in sheets.items():
         header_row, columns = _header(rows)
@@ -46,7 +57,8 @@ def read_measures(sub, program: Program, sheets: dict, year: int) -> None:
                 found[code] = (sheet_name, r, columns)
     for code, measure in expected.items():
         if code not in found:
-            sub.problem("measure-not-found", f"нет строки мероприятия «{code}» ({measure.name})", L.SHEET_MEASURES)
+            problems.append(where.problem("measure-not-found", f"нет строки мероприятия «{code}» ({measure.name})",
+                                          L.SHEET_MEASURES))
             continue
         sheet_name, r, columns = found[code]
         row = sheets[sheet_name][r]
@@ -59,35 +71,37 @@ def read_measures(sub, program: Program, sheets: dict, year: int) -> None:
         report.cells = {key: cell_name(r, c) for key, c in columns.items()}
         status_text = as_text(at("status"))
         report.reason = as_text(at("reason"))
-        if status_text.lower() in MEASURE_STATUSES:
-            report.status = status_text.lower()
-        else:
+        report.status = MEASURE_STATUS.code(status_text)
+        if report.status is None:
             what = f"«{status_text}» — не статус из списка" if status_text else "не указан статус"
-            sub.problem("measure-status-invalid", f"мероприятие {code}: {what}", sheet_name, report.cells.get("status"),
-                        status_text or None)
+            problems.append(where.problem("measure-status-invalid", f"мероприятие {code}: {what}", sheet_name,
+                                          report.cells.get("status"), status_text or None))
         for key in SOURCES:
             raw = at(key)
-            where = report.cells.get(key)
+            cell = report.cells.get(key)
             if is_blank(raw):
                 # Nothing spent is often left blank; for money that was planned and spent it is a gap.
                 if measure.plan[key] > 0 and report.status in (MEASURE_DONE, MEASURE_PARTIAL):
-                    sub.problem("value-missing", f"мероприятие {code}: не указан факт расходов", sheet_name, where)
+                    problems.append(where.problem("value-missing", f"мероприятие {code}: не указан факт расходов",
+                                                  sheet_name, cell))
                     report.fact[key] = None
                 else:
                     report.fact[key] = 0.0
                 continue
             value, issues = parse_value(raw, _MONEY)
-            for issue, message in issues:
-                sub.problem(issue, f"мероприятие {code}: {message}", sheet_name, where, raw)
+            problems += [where.problem(issue, f"мероприятие {code}: {message}", sheet_name, cell, raw)
+                         for issue, message in issues]
             report.fact[key] = value
-            if value is not None and value > measure.plan[key] + 1e-9:
-                sub.problem("measure-overspent",
-                            f"мероприятие {code}: факт {format_number(value, 1)} больше плана {format_number(measure.plan[key], 1)} тыс. руб.",
-                            sheet_name, where, raw)
+            if value is not None and value > measure.plan[key]:
+                problems.append(where.problem(
+                    "measure-overspent", f"мероприятие {code}: факт {format_number(value, 1)} больше плана "
+                    f"{format_number(measure.plan[key], 1)} тыс. руб.", sheet_name, cell, raw))
         if report.status is not None and report.status != MEASURE_DONE and not report.reason:
-            sub.problem("measure-reason-missing", f"мероприятие {code}: «{report.status}», но причина не указана",
-                        sheet_name, report.cells.get("reason"))
-        sub.measures[code] = report
+            problems.append(where.problem("measure-reason-missing", f"мероприятие {code}: "
+                                          f"«{MEASURE_STATUS.label(report.status)}», но причина не указана",
+                                          sheet_name, report.cells.get("reason")))
+        reports[code] = report
+    return reports, problems
 
 
 def _header(rows) -> tuple[int | None, dict[str, int]]:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-ERROR = "error"
-WARNING = "warning"
+from .vocabulary import ERROR, NOTE, SEVERITY, WARNING
+
+__all__ = ["CATALOGUE", "ERROR", "WARNING", "NOTE", "Problem", "has_errors", "count"]
 
 # code: (severity, what to do — shown to the executor next to the message)
 CATALOGUE: dict[str, tuple[str, str]] = {
@@ -34,8 +35,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "setting-invalid": (ERROR, "Исправьте значение настройки оценки эффективности."),
     "measures-plan-mismatch": (WARNING, "Сверьте плановые суммы мероприятий с финансированием программы на этот год."),
     # --- returned participant workbooks -------------------------------------------
-    "lock-file-skipped": (WARNING, "Это служебный файл открытой книги Excel; он пропущен, ничего делать не нужно."),
-    "not-a-workbook": (WARNING, "Файл пропущен: это не книга электронной таблицы."),
+    "lock-file-skipped": (NOTE, "Это служебный файл открытой книги Excel; он пропущен, ничего делать не нужно."),
+    "not-a-workbook": (NOTE, "Файл пропущен: это не книга электронной таблицы."),
     "file-unreadable": (ERROR, "Попросите участника сохранить книгу заново (Файл → Сохранить как → .xlsx) и прислать ещё раз."),
     "workbook-not-ours": (ERROR, "Это не книга, сформированная kc_workbook: отправьте участнику его книгу заново."),
     "workbook-other-program": (ERROR, "Книга относится к другой программе: отправьте участнику книгу этой программы."),
@@ -72,6 +73,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "measure-reason-missing": (ERROR, "Укажите причину: она обязательна, если мероприятие выполнено не полностью."),
     "measure-overspent": (WARNING, "Фактические расходы больше плановых: проверьте суммы или приложите пояснение."),
     "budget-mismatch": (WARNING, "Сверьте расходы по мероприятиям с данными департамента финансов."),
+    "budget-overspent": (WARNING, "Расходы больше финансирования программы на год: проверьте суммы или внесите "
+                                  "изменения в программу."),
+    "value-out-of-line": (WARNING, "Значение сильно расходится со связанным значением: проверьте оба."),
+    # --- the consolidation as a whole -----------------------------------------------------
+    "indicator-undeterminable": (ERROR, "Показатель не рассчитать из представленных значений: проверьте значения, "
+                                        "названные в сообщении, и запросите исправленную книгу."),
 }
 
 
@@ -91,6 +98,7 @@ class Problem:
 
     @property
     def severity(self) -> str:
+        """vocabulary.SEVERITY: error, warning, or note (skipped files: neither counted nor blocking)."""
         return CATALOGUE[self.code][0]
 
     @property
@@ -116,8 +124,13 @@ class Problem:
     def as_dict(self) -> dict:
         data = asdict(self)
         data["severity"] = self.severity
+        data["severity_label"] = SEVERITY.label(self.severity)
         return data
 
 
 def has_errors(problems) -> bool:
     return any(p.severity == ERROR for p in problems)
+
+
+def count(problems, severity: str) -> int:
+    return sum(1 for p in problems if p.severity == severity)

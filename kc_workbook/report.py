@@ -10,14 +10,40 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from .cells import format_number, row_height
-from .consolidate import PARTICIPANT_STATUS_LABELS, Consolidation
-from .indicators import MET, MISSED, NO_DATA, STATUS_LABELS, summarise_gaps
+from .budget import execution
+from .cells import row_height
+from .consolidate import Consolidation
+from .efficiency import thresholds_text
+from .indicators import summarise, summarise_gaps
+from .notation import format_ratio
 from .output import atomic_path, write_text_atomic
 from .problems import ERROR
-from .program import DIRECTION_LABELS
-
-SEVERITY_LABELS = {"error": "ошибка", "warning": "предупреждение"}
+from .sentences import execution_text, participants_line, verdict_text
+from .vocabulary import (
+    DIRECTION,
+    EFFICIENCY,
+    EXCEEDED,
+    HIGH,
+    INDICATOR_STATUS,
+    MEASURE_DONE,
+    MEASURE_NOT_DONE,
+    MEASURE_PARTIAL,
+    MEASURE_STATUS,
+    MET,
+    MISSED,
+    MISSING,
+    NO_DATA,
+    NO_REPORT,
+    NO_TARGET,
+    REJECTED,
+    SEVERITY,
+    SOURCE,
+    SOURCES,
+    UNSATISFACTORY,
+    VERDICT,
+    WITH_ERRORS,
+    WITH_WARNINGS,
+)
 LARGE_ROWS = 5000
 
 
@@ -131,22 +157,22 @@ def _summary(wb, f, result: Consolidation) -> None:
     ws.write_string(0, 0, f"Сводный отчёт о реализации муниципальной программы за {result.year} год", f.title)
     ws.merge_range(1, 0, 1, 1, f"«{prog.name}»", f.plain)
     ws.set_row(1, 28)
-    expected = len(result.participants)
-    received = sum(1 for p in result.participants if p.status in ("accepted", "accepted_with_warnings"))
-    counts = {s: sum(1 for r in result.indicators if r.status == s) for s in STATUS_LABELS}
+    counts = {s: sum(1 for r in result.indicators if r.status == s) for s in INDICATOR_STATUS}
     rows = [
         ("Отчётный год", str(result.year)),
         ("Редакция программы", prog.amendment or "не указана"),
-        ("Книги участников", f"приняты {received} из {expected}"),
-        ("Показатели", f"достигнуто {counts[MET]}, не достигнуто {counts[MISSED]}, нет данных {counts[NO_DATA]}, "
-                       f"цель не установлена {counts['no_target']} (всего {len(result.indicators)})"),
+        ("Книги участников", participants_line(result)),
+        ("Показатели", f"достигнуто {counts[MET] + counts[EXCEEDED]} (из них перевыполнено {counts[EXCEEDED]}), "
+                       f"не достигнуто {counts[MISSED]}, нет данных {counts[NO_DATA]}, "
+                       f"цель не установлена {counts[NO_TARGET]} (всего {len(result.indicators)})"),
         ("Замечания", f"ошибок {result.count('error')}, предупреждений {result.count('warning')} "
                       "(лист «Замечания»)"),
         ("Эффективность реализации", verdict_text(result)),
         ("Исполнение расходов", execution_text(result)),
-        ("Правило для «отсутствие случаев»", prog.settings.zero_rule_text),
-        ("Сравнение с целью", "увеличение — факт не ниже плана, снижение — факт не выше плана, с точностью, "
-                              "с которой задан план; отсутствие случаев — факт равен 0"),
+        *prog.settings.described(),
+        ("Сравнение с целью", "факт рассчитывается точно, округляется один раз (половина — вверх) до числа знаков "
+                              "показателя и сравнивается с планом: увеличение — не ниже плана, снижение — не выше, "
+                              "отсутствие случаев — равен 0"),
         ("Определение программы", f"{Path(prog.path).name}, отпечаток {prog.fingerprint}"),
     ]
     r = 3
@@ -167,33 +193,6 @@ def _summary(wb, f, result: Consolidation) -> None:
     ws.activate()
 
 
-def verdict_text(result: Consolidation) -> str:
-    e = result.efficiency
-    if e is None or e.er is None:
-        return "не определена: " + (e.reasons.get("er", "") if e else "")
-    return f"{e.verdict} (ЭР = {_ratio(e.er)}; лист «Оценка эффективности»)"
-
-
-def execution_text(result: Consolidation) -> str:
-    b = result.budget
-    if b is None or b.execution["total"] is None:
-        reason = (b.reasons.get("plan") or b.reasons.get("fact")) if b else ""
-        return "не определено" + (f": {reason}" if reason else "")
-    return (f"{_money(b.fact['total'])} из {_money(b.plan['total'])} тыс. руб. "
-            f"({_money(b.execution['total'])} %; лист «Расходы»)")
-
-
-
-
-def _money(value: float | None) -> str:
-    """Thousand roubles and percentages alike: one decimal, Russian notation."""
-    return "—" if value is None else format_number(value, 1)
-
-
-def _ratio(value: float | None) -> str:
-    return "—" if value is None else f"{value:.3f}".replace(".", ",")
-
-
 def _indicators(wb, f, result: Consolidation) -> None:
     headers = ["№", "Задача", "Показатель", "Ед. изм.", "Направление", f"План {result.year}", f"Факт {result.year}",
                "Отклонение", "Достижение (СД), %", "Статус", "Причина / примечание"]
@@ -209,17 +208,18 @@ def _indicators(wb, f, result: Consolidation) -> None:
         _cell(ws, r, 1, ind.task, f.int)
         _cell(ws, r, 2, ind.name, f.text)
         _cell(ws, r, 3, ind.unit, f.text)
-        _cell(ws, r, 4, DIRECTION_LABELS[ind.direction], f.text)
+        _cell(ws, r, 4, DIRECTION.label(ind.direction), f.text)
         _cell(ws, r, 5, res.plan, num)
-        _cell(ws, r, 6, res.fact, f.number(max(ind.precision, 1)) if res.fact is not None else num)
-        _cell(ws, r, 7, res.deviation, f.number(max(ind.precision, 1)))
-        _cell(ws, r, 8, None if res.achievement is None else round(res.achievement * 100, 1), f.number(1))
-        _cell(ws, r, 9, STATUS_LABELS[res.status], f.text)
+        _cell(ws, r, 6, res.fact, num)
+        _cell(ws, r, 7, res.deviation, num)
+        _cell(ws, r, 8, res.level, f.number(1))
+        _cell(ws, r, 9, INDICATOR_STATUS.label(res.status), f.text)
         _cell(ws, r, 10, res.reason, f.text)
         _fit_height(ws, r, [None, None, ind.name, None, None, None, None, None, None, None, res.reason], widths)
     last = first + len(result.indicators) - 1
     rng = f"A{first + 1}:K{last + 1}"
-    for label, fmt in ((STATUS_LABELS[MISSED], f.red), (STATUS_LABELS[MET], f.green), (STATUS_LABELS[NO_DATA], f.grey)):
+    for status, fmt in ((MISSED, f.red), (MET, f.green), (EXCEEDED, f.green), (NO_DATA, f.grey)):
+        label = INDICATOR_STATUS.label(status)
         ws.conditional_format(rng, {"type": "formula", "criteria": f'=$J{first + 1}="{label}"', "format": fmt})
     ws.autofilter(first - 1, 0, last, len(headers) - 1)
     chart = wb.add_chart({"type": "bar"})
@@ -237,8 +237,6 @@ def _indicators(wb, f, result: Consolidation) -> None:
 
 
 def _efficiency(wb, f, result: Consolidation) -> None:
-    from .efficiency import HIGH, MEDIUM, SATISFACTORY, UNSATISFACTORY
-
     prog, e = result.program, result.efficiency
     s = prog.settings
     widths = [10, 60, 20, 60]
@@ -250,8 +248,8 @@ def _efficiency(wb, f, result: Consolidation) -> None:
     for number, sd in e.sd.items():
         res = next(x for x in result.indicators if x.number == number)
         ind = by_number[number]
-        rule = {"increase": "факт / план", "decrease": "план / факт", "zero": s.zero_rule_text}[ind.direction]
-        note = f"{rule}, не более {_ratio(s.cap)}" if ind.direction != "zero" else rule
+        rule = {"increase": "факт / план", "decrease": "план / факт", "zero": s.described()[3][1]}[ind.direction]
+        note = f"{rule}, не более {format_ratio(s.cap)}" if ind.direction != "zero" else rule
         if sd is None:
             note = res.reason or "нет данных"
         row = [f"СД{number}", f"Степень достижения показателя {number}: {ind.name}", sd, note]
@@ -277,23 +275,20 @@ def _efficiency(wb, f, result: Consolidation) -> None:
     r += 1
     ws.write_string(r, 0, "Итог", f.bold)
     ws.write_string(r, 1, "Эффективность реализации программы", f.bold)
-    ws.write_string(r, 2, e.verdict or "не определена", f.bold)
-    thresholds = (f"{HIGH} — ЭР ≥ {_ratio(s.threshold_high)}; {MEDIUM} — ≥ {_ratio(s.threshold_medium)}; "
-                  f"{SATISFACTORY} — ≥ {_ratio(s.threshold_satisfactory)}; иначе {UNSATISFACTORY}")
+    ws.write_string(r, 2, e.verdict_label or "не определена", f.bold)
+    thresholds = thresholds_text(prog)
     ws.write_string(r, 3, thresholds if e.verdict else e.reasons.get("verdict", ""), f.plain)
     _fit_height(ws, r, ["", "", "", thresholds], widths)
-    ws.conditional_format(r, 2, r, 2, {"type": "cell", "criteria": "==", "value": f'"{UNSATISFACTORY}"', "format": f.red})
-    ws.conditional_format(r, 2, r, 2, {"type": "cell", "criteria": "==", "value": f'"{HIGH}"', "format": f.green})
+    ws.conditional_format(r, 2, r, 2, {"type": "cell", "criteria": "==", "value": f'"{EFFICIENCY.label(UNSATISFACTORY)}"', "format": f.red})
+    ws.conditional_format(r, 2, r, 2, {"type": "cell", "criteria": "==", "value": f'"{EFFICIENCY.label(HIGH)}"', "format": f.green})
 
 
 def _totals(wb, f, result: Consolidation) -> None:
-    from .indicators import summarise
-
     s = summarise(result.indicators)
     widths = [40, 12, 12]
     ws = _sheet(wb, f, "Итоги", f"Итоги достижения показателей за {result.year} год", ["", "Количество", "Доля, %"], widths)
-    rows = [("Достигнуты", "achieved"), ("Не достигнуты", "not_achieved"),
-            ("Достижение не определено (нет данных или цели)", "not_determinable")]
+    rows = [("Достигнуты", "achieved"), ("Перевыполнены", "exceeded"), ("Не достигнуты", "not_achieved"),
+            ("Не определены (нет данных)", "not_determinable")]
     r = 3
     for label, key in rows:
         _cell(ws, r, 0, label, f.text)
@@ -304,24 +299,22 @@ def _totals(wb, f, result: Consolidation) -> None:
     _cell(ws, r, 1, s["total"], f.int)
     _cell(ws, r, 2, 100.0 if s["total"] else None, f.number(1))
     chart = wb.add_chart({"type": "pie"})
-    chart.add_series({"name": "Показатели", "categories": ["Итоги", 3, 0, 5, 0], "values": ["Итоги", 3, 1, 5, 1],
+    chart.add_series({"name": "Показатели", "categories": ["Итоги", 3, 0, 6, 0], "values": ["Итоги", 3, 1, 6, 1],
                       "data_labels": {"value": True},
-                      "points": [{"fill": {"color": "#70AD47"}}, {"fill": {"color": "#FF6B6B"}},
-                                 {"fill": {"color": "#BFBFBF"}}]})
+                      "points": [{"fill": {"color": "#70AD47"}}, {"fill": {"color": "#2E7D32"}},
+                                 {"fill": {"color": "#FF6B6B"}}, {"fill": {"color": "#BFBFBF"}}]})
     chart.set_title({"name": "Достижение показателей"})
     ws.insert_chart(r + 2, 0, chart)
 
 
 def _spending(wb, f, result: Consolidation) -> None:
-    from .program import SOURCE_LABELS, SOURCES
-
     b = result.budget
     widths = [44, 16, 16, 14, 50]
     ws = _sheet(wb, f, "Расходы", f"Информация о расходах на реализацию программы за {result.year} год, тыс. руб.",
                 ["Источник", "План", "Факт", "Исполнение, %", "Примечание"], widths)
     r = 3
     for key in (*SOURCES, "total"):
-        label = SOURCE_LABELS.get(key, "Всего")
+        label = SOURCE.label(key) if key in SOURCE else "Всего"
         note = "" if b.execution[key] is not None else (b.reasons.get("plan") or b.reasons.get("fact")
                                                          or ("план равен 0" if b.plan[key] == 0 else ""))
         row = [label, b.plan[key], b.fact[key], b.execution[key], note]
@@ -345,8 +338,6 @@ def _spending(wb, f, result: Consolidation) -> None:
     r += 1
     ws.write_row(r, 0, ["Участник", "План", "Факт", "Исполнение, %", ""], f.head)
     r += 1
-    from .budget import execution
-
     for code, (plan, fact) in b.by_participant().items():
         row = [result.program.participants[code].short_name, plan, fact, execution(plan, fact),
                "" if fact is not None else "нет сведений"]
@@ -359,9 +350,7 @@ def _spending(wb, f, result: Consolidation) -> None:
     ws.write_row(r, 0, ["Мероприятие", "План", "Факт", "Исполнение, %", "Ответственный"], f.head)
     r += 1
     for m in b.measures:
-        planned = sum(m.plan.values())
-        spent = None if m.fact is None or None in m.fact.values() else sum(m.fact.values())
-        row = [f"{m.code} {m.name}", planned, spent, execution(planned, spent),
+        row = [f"{m.code} {m.name}", m.planned, m.spent, execution(m.planned, m.spent),
                result.program.participants[m.responsible].short_name]
         for c, value in enumerate(row):
             _cell(ws, r, c, value, f.text if c in (0, 4) else f.number(1))
@@ -370,8 +359,6 @@ def _spending(wb, f, result: Consolidation) -> None:
 
 
 def _measures(wb, f, result: Consolidation) -> None:
-    from .program import SOURCES
-
     b = result.budget
     headers = ["Код", "Мероприятие", "Ответственный", "План: МБ", "План: ОБ", "План: ВБ", "Факт: МБ", "Факт: ОБ",
                "Факт: ВБ", "Исполнение, %", "Статус", "Причина"]
@@ -381,24 +368,22 @@ def _measures(wb, f, result: Consolidation) -> None:
     if not b.measures:
         ws.write_string(3, 0, "Мероприятия на год не определены (лист «Мероприятия» определения программы).", f.plain)
         return
-    from .budget import execution
-
     r = 3
     for m in b.measures:
         facts = [m.fact.get(k) if m.fact else None for k in SOURCES]
-        spent = None if m.fact is None or None in facts else sum(facts)
         row = [m.code, m.name, result.program.participants[m.responsible].short_name,
-               *[m.plan[k] for k in SOURCES], *facts, execution(sum(m.plan.values()), spent),
-               m.status or "нет сведений", m.reason]
+               *[m.plan[k] for k in SOURCES], *facts, execution(m.planned, m.spent),
+               MEASURE_STATUS.label(m.status) if m.status else NO_REPORT, m.reason]
         for c, value in enumerate(row):
             _cell(ws, r, c, value, f.text if c in (0, 1, 2, 10, 11) else f.number(1))
         _fit_height(ws, r, row, widths)
         r += 1
     rng = f"A4:L{r}"
-    ws.conditional_format(rng, {"type": "formula", "criteria": '=$K4="выполнено"', "format": f.green})
-    ws.conditional_format(rng, {"type": "formula", "criteria": '=OR($K4="не выполнено",$K4="нет сведений")',
+    done, partial, not_done = (MEASURE_STATUS.label(c) for c in (MEASURE_DONE, MEASURE_PARTIAL, MEASURE_NOT_DONE))
+    ws.conditional_format(rng, {"type": "formula", "criteria": f'=$K4="{done}"', "format": f.green})
+    ws.conditional_format(rng, {"type": "formula", "criteria": f'=OR($K4="{not_done}",$K4="{NO_REPORT}")',
                                 "format": f.red})
-    ws.conditional_format(rng, {"type": "formula", "criteria": '=$K4="выполнено частично"', "format": f.yellow})
+    ws.conditional_format(rng, {"type": "formula", "criteria": f'=$K4="{partial}"', "format": f.yellow})
     ws.autofilter(2, 0, r - 1, len(headers) - 1)
 
 
@@ -431,7 +416,7 @@ def _inputs(wb, f, result: Consolidation) -> None:
             for c, value in enumerate(row):
                 _cell(ws, r, c, value, f.text)
             _cell(ws, r, 8, cell.value if cell and cell.ok else None, f.number(digits))
-            _cell(ws, r, 9, combined.value, f.number(digits))
+            _cell(ws, r, 9, None if combined.value is None else float(combined.value), f.number(digits))
             if supplier is None:
                 note = summarise_gaps({prog.participants[s].short_name: combined.gaps.get(
                     prog.participants[s].short_name, "книга не представлена") for s in without})
@@ -460,7 +445,7 @@ def _participants(wb, f, result: Consolidation) -> None:
         sub = p.submission
         contact = ", ".join(v for v in (sub.contacts.get("fio"), sub.contacts.get("position"), sub.contacts.get("phone"))
                             if v) if sub else ""
-        row = [p.code, result.program.participants[p.code].short_name, PARTICIPANT_STATUS_LABELS[p.status],
+        row = [p.code, result.program.participants[p.code].short_name, VERDICT.label(p.status),
                sub.name if sub else None]
         for c, value in enumerate(row):
             _cell(ws, r, c, value, f.text)
@@ -476,8 +461,10 @@ def _participants(wb, f, result: Consolidation) -> None:
         r += 1
     last = max(r - 1, 3)
     rng = f"A4:K{last + 1}"
-    ws.conditional_format(rng, {"type": "formula", "criteria": '=OR($C4="отклонён",$C4="не представлен")', "format": f.red})
-    ws.conditional_format(rng, {"type": "formula", "criteria": '=$C4="принят с замечаниями"', "format": f.yellow})
+    red = ",".join(f'$C4="{VERDICT.label(c)}"' for c in (REJECTED, MISSING, WITH_ERRORS))
+    ws.conditional_format(rng, {"type": "formula", "criteria": f"=OR({red})", "format": f.red})
+    ws.conditional_format(rng, {"type": "formula", "criteria": f'=$C4="{VERDICT.label(WITH_WARNINGS)}"',
+                                "format": f.yellow})
     ws.autofilter(2, 0, last, len(headers) - 1)
 
 
@@ -488,12 +475,12 @@ def _problems(wb, f, result: Consolidation) -> None:
     names = result.program.participants
     r = 3
     for i, p in enumerate(result.problems, start=1):
-        row = [i, SEVERITY_LABELS[p.severity], p.code, names[p.participant].short_name if p.participant in names else "",
+        row = [i, SEVERITY.label(p.severity), p.code, names[p.participant].short_name if p.participant in names else "",
                p.file, p.sheet, p.cell, p.value, p.message, p.hint]
         for c, value in enumerate(row):
             _cell(ws, r, c, value, f.int if c == 0 else f.text)
         _fit_height(ws, r, row, widths)
         r += 1
     last = max(r - 1, 3)
-    ws.conditional_format(f"B4:B{last + 1}", {"type": "cell", "criteria": "==", "value": '"ошибка"', "format": f.red})
+    ws.conditional_format(f"B4:B{last + 1}", {"type": "cell", "criteria": "==", "value": f'"{SEVERITY.label(ERROR)}"', "format": f.red})
     ws.autofilter(2, 0, last, len(headers) - 1)

@@ -21,7 +21,7 @@ def test_check_of_the_built_in_template_is_clean():
     result = run("program", "check")
     assert result.exit_code == 0, result.output
     assert "Показатели: 11" in result.output
-    assert "24038,7" in result.output  # 2025 total
+    assert "24\u00a0038,7" in result.output  # 2025 total, thousands separated
 
 
 def test_check_lists_problems_and_exits_1(template_copy):

@@ -12,7 +12,9 @@ from kc_workbook.budget import compute_budget
 from kc_workbook.consolidate import consolidate
 from kc_workbook.efficiency import evaluate_efficiency
 from kc_workbook.generate import write_participant_workbook
-from kc_workbook.indicators import IndicatorResult, achievement
+from fractions import Fraction
+
+from kc_workbook.indicators import IndicatorResult, assess
 from kc_workbook.program import Measure, Settings, load_program
 from kc_workbook.report import write_json, write_workbook
 
@@ -24,7 +26,7 @@ def ind(program, number):
 @pytest.mark.parametrize("number, plan, fact, expected", [
     (10, 80, 60, 0.75),  # increase: fact / plan
     (10, 80, 87.5, 1.0),  # increase above plan: capped at 1
-    (4, 35, 40, 35 / 40),  # decrease: plan / fact
+    (4, 35, 40, 0.875),  # decrease: plan / fact
     (4, 35, 30, 1.0),  # decrease below plan: capped
     (4, 35, 0, 1.0),  # decrease to nothing: the best possible
     (8, 0, 0, 1.0),  # must be zero and is
@@ -32,13 +34,14 @@ def ind(program, number):
     (10, 0, 5, 1.0),  # increase with a plan of 0 (indicator 10 in 2023): met, no division
 ])
 def test_achievement_by_hand(program, number, plan, fact, expected):
-    assert achievement(ind(program, number), plan, fact, program.settings) == pytest.approx(expected)
+    assert assess(ind(program, number), plan, Fraction(str(fact)), program.settings).achievement == expected
 
 
 def test_the_cap_comes_from_the_definition(program):
     loose = Settings(cap=1.2)
-    assert achievement(ind(program, 10), 80, 100, loose) == pytest.approx(1.2)
-    assert achievement(ind(program, 10), 80, 200, loose) == pytest.approx(1.2)
+    assert assess(ind(program, 10), 80, Fraction(100), loose).achievement == 1.2
+    assert assess(ind(program, 10), 80, Fraction(200), loose).achievement == 1.2
+    assert assess(ind(program, 10), 80, Fraction(90), loose).achievement == 1.125
 
 
 def budget_for(program, year, fin=None, reports=None):
@@ -55,14 +58,14 @@ def test_sr_averages_only_indicators_with_a_target(program):
                IndicatorResult(4, 35, 40, "missed", 0.875)]
     e = evaluate_efficiency(program, 2024, results, budget_for(program, 2024))
     assert e.sd == {3: 1.0, 4: 0.875}
-    assert e.sr == pytest.approx((1.0 + 0.875) / 2)
+    assert e.sr == 0.938  # (1 + 0,875) / 2 = 0,9375, shown to 0,001, half up
 
 
 def test_without_measures_srm_eis_er_cannot_be_determined(program):
     results = [IndicatorResult(3, 55, 56, "met", 1.0)]
     fin = {"BUDGET_FACT_MUNICIPAL": 20000.0, "BUDGET_FACT_REGIONAL": 50.0, "BUDGET_FACT_OFFBUDGET": 0.0}
     e = evaluate_efficiency(program, 2025, results, budget_for(program, 2025, fin))
-    assert e.sr == 1.0 and e.ssuz == pytest.approx(20050.0 / 24038.7)
+    assert e.sr == 1.0 and e.ssuz == 0.834  # 20 050,0 / 24 038,7 = 0,83408…
     assert e.srm is e.eis is e.er is e.verdict is None
     assert "Мероприятия" in e.reasons["srm"] and "СРм" in e.reasons["eis"] and "Эис" in e.reasons["er"]
 
@@ -77,7 +80,7 @@ def test_execution_with_a_plan_of_0(program):
     fin = {"BUDGET_FACT_MUNICIPAL": 23982.1, "BUDGET_FACT_REGIONAL": 56.6, "BUDGET_FACT_OFFBUDGET": 0.0}
     b = budget_for(program, 2025, fin)
     assert b.execution["offbudget"] is None  # nothing planned: no percentage
-    assert b.execution["municipal"] == pytest.approx(100.0) and b.execution["total"] == pytest.approx(100.0)
+    assert b.execution["municipal"] == 100.0 and b.execution["total"] == 100.0
 
 
 # --- end to end, with measures -------------------------------------------------------
@@ -107,37 +110,31 @@ def measured(program, tmp_path):
     return prog, make
 
 
-def hand_sr():
-    facts = {5: 35 / 2900 * 100, 11: 68.4 / 70 * 100}
-    sd = {n: 1.0 for n in range(1, 12)}
-    sd[5] = 1.2 / facts[5]
-    sd[8] = 0.0  # one poisoning
-    sd[11] = facts[11] / 98.0
-    return sum(sd.values()) / 11
-
-
+# Worked out by hand with the figures as printed (each to 0,001, half up):
+# fact 5 = 35 / 2900 × 100 = 1,2069 → 1,21; СД5 = 1,20 / 1,21 = 99,17 % → 0,992
+# fact 11 = 68,4 / 70 × 100 = 97,714 → 97,7; СД11 = 97,7 / 98,0 = 99,69 % → 0,997
+# СД8 = 0 (one poisoning); the other eight are met: 1
+# СР = (8 + 0,992 + 0,997) / 11 = 0,90809 → 0,908
+# СРм = 1 of 2 budget-funded measures done = 0,500
+# ССуз = 23 556,6 / 24 038,7 = 0,97994 → 0,980; Эис = 0,500 / 0,980 = 0,5102 → 0,510
+# ЭР = 0,908 × 0,510 = 0,46308 → 0,463: неудовлетворительная
 def test_the_evaluation_equals_the_hand_computation(measured, tmp_path):
     _, make = measured
     result = make()
     e = result.efficiency
-    sr = hand_sr()
-    ssuz = (23500.0 + 56.6 + 0.0) / 24038.7
-    srm = 1 / 2
-    assert e.sr == pytest.approx(sr)
-    assert e.srm == srm and e.ssuz == pytest.approx(ssuz)
-    assert e.eis == pytest.approx(srm / ssuz) and e.er == pytest.approx(sr * srm / ssuz)
-    assert e.verdict == "неудовлетворительная"  # ЭР ≈ 0,46
+    assert (e.sr, e.srm, e.ssuz, e.eis, e.er) == (0.908, 0.5, 0.98, 0.51, 0.463)
+    assert e.verdict == "unsatisfactory" and e.verdict_label == "неудовлетворительная"
 
     data = __import__("json").loads(write_json(result, tmp_path / "r.json").read_text(encoding="utf-8"))
-    assert data["efficiency"]["er"] == pytest.approx(sr * srm / ssuz)
-    assert data["efficiency"]["sd"]["5"] == pytest.approx(1.2 / (35 / 2900 * 100))
-    assert data["budget"]["fact"]["total"] == pytest.approx(23556.6)
-    assert data["budget"]["execution"]["municipal"] == pytest.approx(23500 / 23982.1 * 100)
+    assert data["efficiency"]["er"] == 0.463 and data["efficiency"]["verdict"] == "unsatisfactory"
+    assert data["efficiency"]["sd"]["5"] == 0.992 and data["efficiency"]["sd"]["11"] == 0.997
+    assert data["budget"]["fact"]["total"] == 23556.6
+    assert data["budget"]["execution"]["municipal"] == 98.0  # 23 500,0 / 23 982,1 = 97,99 %
 
     rows = CalamineWorkbook.from_path(str(write_workbook(result, tmp_path / "r.xlsx"))) \
         .get_sheet_by_name("Оценка эффективности").to_python(skip_empty_area=False)
     values = {r[0]: r[2] for r in rows[3:] if r[0]}
-    assert values["ЭР"] == pytest.approx(e.er) and values["СРм"] == 0.5 and values["СД8"] == 0
+    assert values["ЭР"] == 0.463 and values["СРм"] == 0.5 and values["СД8"] == 0
     assert values["Итог"] == "неудовлетворительная"
 
 
@@ -155,7 +152,7 @@ def test_measures_disagreeing_with_the_finance_department(measured):
     result = make(fin_municipal=23400.0)
     (p,) = [p for p in result.problems if p.code == "budget-mismatch"]
     assert (p.participant, p.sheet, p.cell) == ("FIN", "Данные", "D5")
-    assert "23500,0" in p.message and "23400,0" in p.message and "100,0" in p.message
+    assert "23\u00a0500,0" in p.message and "23\u00a0400,0" in p.message and "100,0" in p.message
 
 
 def test_the_measures_agree_with_the_finance_department(measured):
@@ -193,9 +190,9 @@ def test_totals_add_up_to_100_percent(measured, tmp_path):
     result = make()
     rows = CalamineWorkbook.from_path(str(write_workbook(result, tmp_path / "r.xlsx"))) \
         .get_sheet_by_name("Итоги").to_python(skip_empty_area=False)
-    counts = [r[1] for r in rows[3:6]]
-    shares = [r[2] for r in rows[3:6]]
-    assert counts == [8, 3, 0] and sum(shares) == pytest.approx(100.0)
+    counts = [r[1] for r in rows[3:7]]
+    shares = [r[2] for r in rows[3:7]]
+    assert counts == [8, 0, 3, 0] and sum(shares) == pytest.approx(100.0)
 
 
 def test_program_check_compares_measures_with_funding(template_copy):
@@ -215,8 +212,7 @@ def test_spending_sheet_by_source_participant_and_measure(measured, tmp_path):
     rows = CalamineWorkbook.from_path(str(write_workbook(make(), tmp_path / "r.xlsx"))) \
         .get_sheet_by_name("Расходы").to_python(skip_empty_area=False)
     by_label = {r[0]: r[1:4] for r in rows if r and r[0]}
-    assert by_label["Бюджет муниципального образования"] == [23982.1, 23500.0, pytest.approx(23500 / 23982.1 * 100)]
+    assert by_label["Бюджет муниципального образования"] == [23982.1, 23500.0, 98.0]
     assert by_label["Внебюджетные источники"][2] == ""  # plan of 0: no percentage
-    assert by_label["МКУ «КЧГУ ГЗ»"] == [15000.0, 15500.0, pytest.approx(15500 / 15000 * 100)]
-    assert by_label["М-2 Защищенность школ"] == [pytest.approx(9038.7), pytest.approx(8056.6),
-                                                  pytest.approx(8056.6 / 9038.7 * 100)]
+    assert by_label["МКУ «КЧГУ ГЗ»"] == [15000.0, 15500.0, 103.3]
+    assert by_label["М-2 Защищенность школ"] == [9038.7, 8056.6, 89.1]

@@ -76,7 +76,7 @@ def test_json_has_the_documented_shape(written):
     result, _, js = written
     data = json.loads(js.read_text(encoding="utf-8"))
     assert data["year"] == YEAR
-    assert {p["status"] for p in data["participants"]} <= {"accepted", "accepted_with_warnings", "rejected", "missing"}
+    assert {p["status"] for p in data["participants"]} <= {"accepted", "accepted_with_warnings", "with_errors", "rejected", "missing"}
     ind = {i["number"]: i for i in data["indicators"]}
     assert ind[3]["plan"] == 55 and ind[3]["fact"] == 56 and ind[3]["status"] == "met"
     assert ind[5]["status"] == "no_data" and ind[5]["fact"] is None

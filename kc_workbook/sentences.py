@@ -1,0 +1,37 @@
+"""Sentences about a consolidation, the same in the CLI and in the workbook."""
+
+from __future__ import annotations
+
+from .notation import format_money, format_number, format_percent, format_ratio
+from .vocabulary import EFFICIENCY, INDICATOR_STATUS
+
+
+def verdict_text(result) -> str:
+    e = result.efficiency
+    if e is None or e.er is None:
+        return "не определена: " + (e.reasons.get("er", "") if e else "")
+    return f"{EFFICIENCY.label(e.verdict)} (ЭР = {format_ratio(e.er)}; лист «Оценка эффективности»)"
+
+
+def execution_text(result) -> str:
+    b = result.budget
+    if b is None or b.execution["total"] is None:
+        reason = (b.reasons.get("plan") or b.reasons.get("fact")) if b else ""
+        return "не определено" + (f": {reason}" if reason else "")
+    return (f"{format_money(b.fact['total'])} из {format_money(b.plan['total'])} тыс. руб. "
+            f"({format_percent(b.execution['total'])} %; лист «Расходы»)")
+
+
+def shown_value(value, precision: int) -> str:
+    """A plan or fact at the indicator's precision («35,71», «56»); «—» when there is none."""
+    return "—" if value is None else format_number(value, precision, group=True)
+
+
+def indicator_line(r) -> str:
+    """«план 35,71, факт 35,70: не достигнут» — the fact as shown and decided."""
+    return (f"план {shown_value(r.plan, r.precision):>7}, факт {shown_value(r.fact, r.precision):>7}: "
+            f"{INDICATOR_STATUS.label(r.status)}")
+
+
+def participants_line(result) -> str:
+    return f"приняты {result.accepted} из {len(result.participants)}"
