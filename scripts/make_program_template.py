@@ -21,9 +21,11 @@ import xlsxwriter
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kc_workbook.program import (  # noqa: E402
+from kc_workbook.definition import (  # noqa: E402
     COLUMNS,
+    OPTIONAL_COLUMNS,
     PASSPORT_FIELDS,
+    PAST_FACTS_YEARS,
     SETTINGS_FIELDS,
     SHEET_FUNDING,
     SHEET_INDICATORS,
@@ -32,9 +34,21 @@ from kc_workbook.program import (  # noqa: E402
     SHEET_NOTES,
     SHEET_PARTICIPANTS,
     SHEET_PASSPORT,
+    SHEET_PAST_FACTS,
     SHEET_SETTINGS,
     SHEET_TARGETS,
     SHEET_TASKS,
+)
+from kc_workbook.vocabulary import (  # noqa: E402
+    COMBINE,
+    DIRECTION,
+    KIND,
+    MISSING_FACT,
+    ROLE,
+    SRM_SCOPE,
+    SSUZ_PLAN,
+    YES_NO,
+    ZERO_RULE,
 )
 
 CITY = "муниципального образования «Город Кирово-Чепецк» Кировской области"
@@ -151,16 +165,28 @@ INPUTS = [
      "", "тыс. руб.", "дробное", 0, "FIN"),
     ("BUDGET_FACT_OFFBUDGET", "Фактические расходы на реализацию программы в отчетном году: внебюджетные источники",
      "", "тыс. руб.", "дробное", 0, "FIN"),
+    # The сводная бюджетная роспись, when the finance department reports it (optional): the plan
+    # for ССуз may be taken from it instead of the passport (sheet «Оценка эффективности»).
+    *[(f"BUDGET_ROSPIS_{when}_{key}", f"Сводная бюджетная роспись на {date}: {source}", "", "тыс. руб.", "дробное", 0,
+       "FIN")
+      for when, date in (("JAN", "1 января отчетного года"), ("DEC", "31 декабря отчетного года"))
+      for key, source in (("MUNICIPAL", "бюджет муниципального образования"), ("REGIONAL", "областной бюджет"),
+                          ("OFFBUDGET", "внебюджетные источники"))],
 ]
+OPTIONAL_INPUTS = {code for code, *_ in INPUTS if code.startswith("BUDGET_ROSPIS_")}
 
 # Control ratios: a part can not exceed its whole ("из них" ≤ "всего").
 UPPER = {
     "AT_OBJECTS_COMPLIANT": "AT_OBJECTS_TOTAL",
     "AT_OBJECTS_PASSPORT": "AT_OBJECTS_TOTAL",
     "CRIMES_PUBLIC": "CRIMES_TOTAL",
+    "CRIMES_JUVENILE": "CRIMES_TOTAL",
+    "JUVENILES_14_18": "POPULATION",
     "ANTICOR_DONE": "ANTICOR_PLANNED",
     "ALERT_COVERED_K": "POPULATION / 1000",
 }
+# Reconciliations (a warning, not an error): the value should lie within the tolerance, %.
+NEAR = {"POPULATION_AVG": ("POPULATION", 5)}
 
 SOURCE_AT = "Сведения о состоянии антитеррористической защищенности подведомственных объектов"
 # (number, task, name verbatim from Table 1, unit, direction, formula, precision, source)
@@ -195,7 +221,7 @@ INDICATORS = [
      "единиц", "отсутствие случаев", "DRUG_DEATHS * 100000 / POPULATION_AVG", 1,
      "Сведения о смертности в результате потребления наркотиков и среднегодовая численность населения"),
     (10, 3, "Доля выполненных мероприятий в плане по противодействию коррупции от общего количества запланированных "
-     "мероприятий", "%", "увеличение", "ANTICOR_DONE / ANTICOR_PLANNED * 100", 0,
+     "мероприятий", "%", "увеличение", "ANTICOR_DONE / ANTICOR_PLANNED * 100", 1,
      "Сведения по исполнению плана мероприятий по противодействию коррупции"),
     (11, 4, "Охват населения города Кирово-Чепецка системой оповещений при возникновении чрезвычайных ситуаций "
      "природного и техногенного характера от общей численности населения",
@@ -232,20 +258,31 @@ FUNDING = {
 }
 
 SETTINGS = {
-    "method": "Методика оценки эффективности Минэкономразвития России (приказы № 690 от 2013 г. и № 582 от 2016 г.), "
-    "применяемая по умолчанию; при иной местной методике измените параметры ниже",
+    "method": "Методика оценки эффективности Минэкономразвития России (приказы № 690 от 2013 г. и № 582 от 2016 г.)",
     "threshold_high": 0.90,
     "threshold_medium": 0.80,
     "threshold_satisfactory": 0.70,
     "cap": 1,
-    "zero_rule": "1, если факт равен 0, иначе 0",
+    "zero_rule": ZERO_RULE.label("one_if_zero"),
+    "srm_scope": SRM_SCOPE.label("budget_funded"),
+    "ssuz_plan": SSUZ_PLAN.label("passport"),
+    "missing_fact": MISSING_FACT.label("sr_undetermined"),
+    "exceed_margin": 10,
+    "jump_factor": 3,
 }
+SETTINGS_CHOICES = {"zero_rule": ZERO_RULE, "srm_scope": SRM_SCOPE, "ssuz_plan": SSUZ_PLAN, "missing_fact": MISSING_FACT}
 SETTINGS_NOTES = {
+    "method": "Применяется по умолчанию; если местный порядок оценки иной, измените параметры на этом листе",
     "threshold_high": "ЭР = СР × Эис; эффективность высокая при ЭР не менее этого значения",
     "threshold_medium": "средняя — не менее этого значения",
     "threshold_satisfactory": "удовлетворительная — не менее этого значения, ниже — неудовлетворительная",
     "cap": "СДi = факт/план (увеличение) или план/факт (снижение), но не более этого значения",
     "zero_rule": "Источники правила не дают; правило указывается в отчете",
+    "srm_scope": "По федеральной методике СРм учитывает мероприятия, финансируемые полностью или частично из бюджета",
+    "ssuz_plan": "Роспись берется, если департамент финансов ее представил; иначе — паспорт",
+    "missing_fact": "Если исключается — показатель назван в отчете",
+    "exceed_margin": "Показатель «перевыполнен», если уровень достижения больше 100 % более чем на это число процентов",
+    "jump_factor": "Предупреждение, если значение участника больше или меньше прошлогоднего во столько раз",
 }
 
 NOTES = [
@@ -299,14 +336,19 @@ def build(path: Path) -> None:
           [14, 40, 70, 50], {0: key}, headers=[*COLUMNS[SHEET_PASSPORT].values(), "Пояснение"])
     ws = table(SHEET_PARTICIPANTS, [[c, s, n, role, "", "", ""] for c, s, n, role in PARTICIPANTS],
                [14, 34, 70, 14, 28, 28, 18])
-    ws.data_validation(1, 3, 200, 3, {"validate": "list", "source": ["исполнитель", "участник"]})
+    ws.data_validation(1, 3, 200, 3, {"validate": "list", "source": list(ROLE.labels)})
     table(SHEET_TASKS, [list(t) for t in TASKS], [6, 90])
-    ws = table(SHEET_INPUTS, [[c, n, s, u, k, b, sup, "сумма", UPPER.get(c, "")] for c, n, s, u, k, b, sup in INPUTS],
-               [24, 70, 18, 12, 14, 12, 26, 18, 30])
-    ws.data_validation(1, 4, 500, 4, {"validate": "list", "source": ["целое", "дробное"]})
-    ws.data_validation(1, 7, 500, 7, {"validate": "list", "source": ["сумма"]})
-    ws = table(SHEET_INDICATORS, [list(i) for i in INDICATORS], [5, 8, 60, 10, 18, 46, 12, 50])
-    ws.data_validation(1, 4, 200, 4, {"validate": "list", "source": ["увеличение", "снижение", "отсутствие случаев"]})
+    input_rows = [[c, n, s, u, k, b, sup, COMBINE.label("sum"), UPPER.get(c, ""),
+                   YES_NO.label("no" if c in OPTIONAL_INPUTS else "yes"), NEAR.get(c, ("", ""))[0],
+                   NEAR.get(c, ("", ""))[1]] for c, n, s, u, k, b, sup in INPUTS]
+    ws = table(SHEET_INPUTS, input_rows, [24, 70, 18, 12, 14, 12, 26, 18, 30, 14, 24, 16],
+               headers=[*COLUMNS[SHEET_INPUTS].values(), *OPTIONAL_COLUMNS[SHEET_INPUTS].values()])
+    ws.data_validation(1, 4, 500, 4, {"validate": "list", "source": list(KIND.labels)})
+    ws.data_validation(1, 7, 500, 7, {"validate": "list", "source": list(COMBINE.labels)})
+    ws.data_validation(1, 9, 500, 9, {"validate": "list", "source": list(YES_NO.labels)})
+    ws = table(SHEET_INDICATORS, [[*i, 1] for i in INDICATORS], [5, 8, 60, 10, 18, 46, 12, 50, 10],
+               headers=[*COLUMNS[SHEET_INDICATORS].values(), *OPTIONAL_COLUMNS[SHEET_INDICATORS].values()])
+    ws.data_validation(1, 4, 200, 4, {"validate": "list", "source": list(DIRECTION.labels)})
     short = {n: name for n, _, name, *_ in INDICATORS}
     target_rows = []
     for number, values in TABLE_1.items():
@@ -325,8 +367,16 @@ def build(path: Path) -> None:
     table(SHEET_FUNDING, [[y, *v] for y, v in FUNDING.items()], [8, 22, 18, 22, 14],
           {1: money, 2: money, 3: money, 4: money})
     table(SHEET_MEASURES, [], [16, 8, 60, 22, 8, 22, 22, 22], {5: money, 6: money, 7: money})
-    table(SHEET_SETTINGS, [[k, SETTINGS_FIELDS[k], v, SETTINGS_NOTES.get(k, "")] for k, v in SETTINGS.items()],
-          [24, 44, 40, 60], {0: key, 2: ratio}, headers=[*COLUMNS[SHEET_SETTINGS].values(), "Пояснение"])
+    ws = table(SHEET_SETTINGS, [[k, SETTINGS_FIELDS[k], v, SETTINGS_NOTES.get(k, "")] for k, v in SETTINGS.items()],
+               [24, 44, 40, 60], {0: key, 2: ratio}, headers=[*COLUMNS[SHEET_SETTINGS].values(), "Пояснение"])
+    for r, k in enumerate(SETTINGS, start=1):
+        if k in SETTINGS_CHOICES:
+            ws.data_validation(r, 2, r, 2, {"validate": "list", "source": list(SETTINGS_CHOICES[k].labels)})
+    # Facts of the years before the toolkit: typed by the executor from the published annual
+    # reports. The passport gives none, so the sheet is shipped empty.
+    past = table(SHEET_PAST_FACTS, [[n, short[n]] for n, *_ in INDICATORS], [5, 60] + [10] * len(PAST_FACTS_YEARS),
+                 headers=["№", "Показатель", *PAST_FACTS_YEARS])
+    past.write_comment(0, 2, "Факт показателя за год из опубликованного годового отчета; пусто — нет данных")
     table(SHEET_NOTES, [[n] for n in NOTES], [140], headers=["Примечания к определению программы"])
     wb.close()
 

@@ -39,6 +39,8 @@ INPUT_CODES = [
     "DRUG_USERS_CRIMINAL", "DRUG_USERS_ADMIN", "DRUG_POISONINGS", "DRUG_DEATHS", "POPULATION", "POPULATION_AVG",
     "ANTICOR_PLANNED", "ANTICOR_DONE", "ALERT_COVERED_K",
     "BUDGET_FACT_MUNICIPAL", "BUDGET_FACT_REGIONAL", "BUDGET_FACT_OFFBUDGET",
+    "BUDGET_ROSPIS_JAN_MUNICIPAL", "BUDGET_ROSPIS_JAN_REGIONAL", "BUDGET_ROSPIS_JAN_OFFBUDGET",
+    "BUDGET_ROSPIS_DEC_MUNICIPAL", "BUDGET_ROSPIS_DEC_REGIONAL", "BUDGET_ROSPIS_DEC_OFFBUDGET",
 ]
 
 
@@ -76,6 +78,8 @@ def test_inputs_use_the_agreed_codes_and_suppliers(program):
     assert program.inputs["POPULATION"].suppliers == (program.executor,)
     assert program.inputs["ALERT_COVERED_K"].kind == "decimal"
     assert program.inputs["CRIMES_TOTAL"].kind == "int"
+    # the сводная бюджетная роспись is optional: the passport's funding is the default plan
+    assert [c for c, i in program.inputs.items() if not i.required] == INPUT_CODES[-6:]
 
 
 def test_directions(program):
@@ -146,7 +150,7 @@ DEFECTS = {
     "executor not a participant": ({("Паспорт", "C4"): "NOBODY"}, "participant-unknown", "Паспорт!C4"),
     "program name missing": ({("Паспорт", "C3"): None}, "field-missing", "Паспорт!C3"),
     "threshold not a number": ({("Оценка эффективности", "C3"): "высокий"}, "setting-invalid", "Оценка эффективности!C3"),
-    "renamed column": ({("Показатели", "F1"): "Формула"}, "column-missing", "Показатели!I1"),
+    "renamed column": ({("Показатели", "F1"): "Формула"}, "column-missing", "Показатели!J1"),
     "deleted sheet": ({("Мероприятия", "A1"): DELETE_SHEET}, "sheet-missing", "Мероприятия"),
     "measure of an unknown participant": (
         {("Мероприятия", "A2"): "M1", ("Мероприятия", "C2"): "Проверка", ("Мероприятия", "D2"): "NOBODY",
