@@ -10,6 +10,12 @@ import pytest
 from kc_workbook.program import default_program_path, read_program
 
 
+@pytest.fixture(autouse=True)
+def _outside_the_checkout(tmp_path, monkeypatch):
+    """Commands write to output/ under the current folder by default: never into the checkout."""
+    monkeypatch.chdir(tmp_path)
+
+
 @pytest.fixture(scope="session")
 def program():
     return read_program()
