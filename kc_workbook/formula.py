@@ -60,7 +60,7 @@ class Formula:
         if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
             self._check(node.left)
             self._check(node.right)
-            if isinstance(node.op, ast.Div) and not _names_in(node.right) and self._eval(node.right, {}) == 0:
+            if isinstance(node.op, ast.Div) and _always_zero(self, node.right):
                 raise FormulaError(f"деление на ноль в формуле «{self.text}»: {ast.unparse(node)}")
         elif isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
             self._check(node.operand)
@@ -85,5 +85,13 @@ class Formula:
         return exact(node.value)
 
 
-def _names_in(node: ast.AST) -> bool:
-    return any(isinstance(n, ast.Name) for n in ast.walk(node))
+# Values a denominator is tried with: one that is 0 for all of them is 0 whatever the inputs.
+_PROBES = (Fraction(1), Fraction(7, 3), Fraction(-13, 5))
+
+
+def _always_zero(formula: Formula, node: ast.AST) -> bool:
+    names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    try:
+        return all(formula._eval(node, dict.fromkeys(names, probe)) == 0 for probe in _PROBES)
+    except ZeroDivisionError:
+        return False

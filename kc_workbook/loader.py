@@ -1,5 +1,8 @@
 """Loading the definition workbook: one function per sheet, cross-sheet checks in one place.
 
+(Longer than most modules: keeping every sheet's rules in one file lets a reader compare
+how the sheets are checked; each function stays short.)
+
 Each ``read_*`` function takes a sheet (and what it refers to) and returns what it read
 and the problems it found; none depends on another's side effects. Every problem is
 reported as «Лист!Ячейка: что не так». Numbers go through ``notation.as_number``, the same
@@ -260,6 +263,32 @@ def _first_seen(seen: dict, key, sheet: Sheet, r: int, column: str, what: str) -
     return None
 
 
+_LOCAL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$")
+_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+
+
+def email_problem(text: str) -> str | None:
+    """Why ``text`` is not one e-mail address a mail server accepts (RFC 5322 with an ASCII
+    name, IDNA for a Cyrillic domain such as otdel@кчгу.рф), or None when it is one."""
+    if any(ch in text for ch in "\r\n\t"):
+        return "в ячейке перенос строки: укажите один адрес в одной строке"
+    if any(ch in text for ch in ",; ") or text.count("@") > 1:
+        return "в ячейке должен быть один адрес (без запятых, точек с запятой и пробелов)"
+    local, at, domain = text.rpartition("@")
+    if not at or not local or not domain:
+        return "адрес должен иметь вид имя@домен"
+    if len(local) > 64 or not _LOCAL.match(local):
+        return f"имя до «@» пишется латиницей, без пробелов: «{local}»"
+    try:
+        ascii_domain = domain.rstrip(".").encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        return f"недопустимый домен «{domain}»"
+    labels = ascii_domain.split(".")
+    if len(labels) < 2 or not all(_LABEL.match(label) for label in labels) or len(ascii_domain) > 253:
+        return f"недопустимый домен «{domain}»"
+    return None
+
+
 def read_participants(sheet: Sheet) -> tuple[dict[str, Participant], list[Problem]]:
     result, seen, problems = {}, {}, []
     for r, rec in sheet.records():
@@ -278,12 +307,16 @@ def read_participants(sheet: Sheet) -> tuple[dict[str, Participant], list[Proble
         name = as_text(rec["name"])
         if not name:
             problems.append(sheet.problem("field-missing", "не указано полное наименование", sheet.cell(r, "name")))
+        email = str(rec["email"]).strip() if not is_blank(rec["email"]) else ""
+        if email and (why := email_problem(email)):
+            problems.append(sheet.problem("value-invalid", f"e-mail участника «{code}»: {why}", sheet.cell(r, "email"),
+                                          email))
         result[code] = Participant(
             code=code,
             short_name=as_text(rec["short_name"]) or name,
             name=name,
             role=role or PARTICIPANT,
-            email=as_text(rec["email"]),
+            email=email if email and not email_problem(email) else "",
             contact=as_text(rec["contact"]),
             phone=as_text(rec["phone"]),
         )

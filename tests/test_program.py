@@ -152,6 +152,24 @@ DEFECTS = {
     "threshold not a number": ({("Оценка эффективности", "C3"): "высокий"}, "setting-invalid", "Оценка эффективности!C3"),
     "renamed column": ({("Показатели", "F1"): "Формула"}, "column-missing", "Показатели!J1"),
     "deleted sheet": ({("Мероприятия", "A1"): DELETE_SHEET}, "sheet-missing", "Мероприятия"),
+    # the executor's own mistakes that once passed unnoticed
+    "division by a constant zero": ({("Показатели", "F2"): "AT_OBJECTS_COMPLIANT / 0 * 100"},
+                                    "formula-syntax", "Показатели!F2"),
+    "division by an expression always zero": (
+        {("Показатели", "F2"): "AT_OBJECTS_COMPLIANT / (AT_OBJECTS_TOTAL - AT_OBJECTS_TOTAL) * 100"},
+        "formula-syntax", "Показатели!F2"),
+    "e-mail with a Cyrillic name": ({("Участники", "E3"): "отдел@кчгу.рф"}, "value-invalid", "Участники!E3"),
+    "a formula of 2000 terms": ({("Показатели", "F2"): " + ".join(["AT_OBJECTS_TOTAL"] * 2000)},
+                                "formula-syntax", "Показатели!F2"),
+    "e-mail without @": ({("Участники", "E3"): "gz.kchepetsk.ru"}, "value-invalid", "Участники!E3"),
+    "two e-mails in one cell": ({("Участники", "E3"): "a@gz.ru, b@gz.ru"}, "value-invalid", "Участники!E3"),
+    "e-mail with a line break": ({("Участники", "E3"): "a@gz.ru\nb@gz.ru"}, "value-invalid", "Участники!E3"),
+    "Cyrillic e-mail with a comma": ({("Участники", "E3"): "отдел@кчгу,рф"}, "value-invalid", "Участники!E3"),
+    "thresholds typed in percent": ({("Оценка эффективности", "C3"): 90}, "setting-invalid",
+                                    "Оценка эффективности!C3"),
+    "end year 2300": ({("Паспорт", "C6"): 2300}, "value-invalid", "Паспорт!C6"),
+    "period not covering the funding": ({("Паспорт", "C5"): 2024}, "value-invalid", "Паспорт!C5"),
+    "end year before the targets end": ({("Паспорт", "C6"): 2025}, "value-invalid", "Паспорт!C6"),
     "measure of an unknown participant": (
         {("Мероприятия", "A2"): "M1", ("Мероприятия", "C2"): "Проверка", ("Мероприятия", "D2"): "NOBODY",
          ("Мероприятия", "E2"): 2028}, "participant-unknown", "Мероприятия!D2"),
@@ -164,6 +182,13 @@ def test_each_defect_gets_one_precise_problem(template_copy, name):
     edit_workbook(template_copy, edits)
     _, problems = load_program(template_copy)
     assert [(p.code, p.location) for p in problems] == [(code, f"program.xlsx: {where}")]
+
+
+@pytest.mark.parametrize("address", ["otdel@admin.kirovo-chepetsk.ru", "otdel@кчгу.рф", "a.b+c@x-y.org"])
+def test_good_e_mail_addresses_pass(template_copy, address):
+    edit_workbook(template_copy, {("Участники", "E3"): address})
+    program, problems = load_program(template_copy)
+    assert problems == [] and program.participants["GZ"].email == address
 
 
 def test_missing_file_is_a_problem_not_a_crash(tmp_path):
