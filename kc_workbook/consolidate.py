@@ -21,6 +21,8 @@ from .program import BUDGET_INPUTS, MONEY_TOLERANCE, SOURCE_LABELS, SOURCES, Pro
 from .read import Submission, read_submission
 
 ACCEPTED, WITH_WARNINGS, REJECTED, MISSING = "accepted", "accepted_with_warnings", "rejected", "missing"
+# The JSON record of a year (``consolidated_ГОД.json``) is what ``history`` reads back years later.
+RECORD_FORMAT = "kc_workbook/consolidation/2"
 PARTICIPANT_STATUS_LABELS = {
     ACCEPTED: "принят",
     WITH_WARNINGS: "принят с замечаниями",
@@ -71,6 +73,7 @@ class Consolidation:
     def to_dict(self) -> dict:
         ind_by_number = {i.number: i for i in self.program.indicators}
         return {
+            "format": RECORD_FORMAT,
             "year": self.year,
             "program_id": self.program.program_id,
             "program_fingerprint": self.program.fingerprint,
