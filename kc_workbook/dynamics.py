@@ -329,6 +329,8 @@ def summary_lines(history: History) -> list[str]:
         o = ind.outlook
         year = o.missed_years[-1]
         target = ind.points[year].plan
+        since = f"; не достигается с {o.missed_years[0]} года" if o.missed_years[0] != year else ""
+        name = ind.name if len(ind.name) <= 50 else ind.name[:49] + "…"
         lines.append(f"  {ind.number:>2}. прогноз на {year} год {format_number(o.projections[year], ind.precision)}, "
-                     f"цель {format_number(target, ind.precision)} ({ind.name[:60]}{'…' if len(ind.name) > 60 else ''})")
+                     f"цель {format_number(target, ind.precision)}{since} ({name})")
     return lines
