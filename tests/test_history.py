@@ -417,3 +417,12 @@ def test_cli_and_package_never_import_pandas(tmp_path):
             "print('pandas' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
     assert out.stdout.strip() == "False", out.stderr
+
+
+def test_readme_shows_the_real_output_of_history(records, monkeypatch):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("$ kc-workbook history\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(records.parent)
+    result = run("history")
+    assert result.exit_code == 0
+    assert result.output == shown
