@@ -22,9 +22,9 @@ from .program import DIRECTION_LABELS
 SHEET = "Динамика"
 OUTLOOK_SHEET = "Прогноз до 2030"
 ROW_LABELS = ("План", "Факт", "Источник факта", "Итог")
-CHART_W, CHART_H = 560, 320  # px: two side by side, three rows on an A4 landscape page
-CHART_ROWS = 17  # rows (20 px) a chart takes, with a gap
-CHARTS_PER_PAGE = 6
+CHART_W, CHART_H = 500, 290  # px: two side by side, two rows on an A4 landscape page
+CHART_ROWS = 15  # rows (20 px) a chart takes, with a gap
+CHARTS_PER_PAGE = 4
 
 
 class Formats:
@@ -89,53 +89,53 @@ def _page(ws, header_row: int | None = None) -> None:
 def add_dynamics_sheet(wb, formats, history: History, up_to_year: int, name: str = SHEET, charts: bool = True):
     """Add the sheet «Динамика» (years 2019 … ``up_to_year``) to an open xlsxwriter workbook; return it.
 
-    ``formats``: an object like ``Formats`` (the consolidated report's formats do), or None."""
+    ``formats``: an object like ``Formats`` (the consolidated report's formats do), or None. Rows are
+    written top to bottom and nothing is merged across rows, so a workbook in constant-memory mode
+    (a large consolidation) can take the sheet too."""
     f = formats or Formats(wb)
     years = list(range(FIRST_YEAR, min(up_to_year, LAST_YEAR) + 1))
     ws = wb.add_worksheet(name)
-    widths = [5, 44, 10, 13, 14] + [11] * len(years)
+    widths = [17] + [10] * len(years)
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
     last_col = len(widths) - 1
+    first_year_col, last_year_col = 1, len(years)
     ws.write_string(0, 0, f"Динамика показателей программы, {FIRST_YEAR}–{years[-1]} гг.", f.title)
     found = ", ".join(str(y) for y in history.years_found if y <= years[-1]) or "нет"
     note = (f"План — целевые значения действующей редакции программы; факт — из записей сводки (годы: {found}), "
             "за остальные годы — с листа «Факт прошлых лет» определения программы. Факт округлён до точности "
             "цели и сравнивается с ней так же, как в отчёте: зелёный — достигнут, красный — не достигнут, "
             "серый — нет данных.")
+    ws.set_row(1, row_height([note], [sum(widths)]) or 15)
     ws.merge_range(1, 0, 1, last_col, note, f.plain)
-    ws.set_row(1, 42)
     header = 2
-    ws.write_row(header, 0, ["№", "Показатель", "Ед. изм.", "Направление", ""], f.head)
-    for i, year in enumerate(years):
-        ws.write_number(header, 5 + i, year, f.head)
     ws.set_row(header, 18)
-    ws.freeze_panes(header + 1, 5)
-    first_year_col, last_year_col = 5, 5 + len(years) - 1
+    ws.write_string(header, 0, "Показатель", f.head)
+    for i, year in enumerate(years):
+        ws.write_number(header, first_year_col + i, year, f.head)
+    ws.freeze_panes(header + 1, 1)
+    small = wb.add_format({**getattr(f, "base", {}), "border": 1, "font_size": 8})  # the words fit in one line
     r = header + 1
     blocks = []
     for ind in history.indicators:
-        top = r
-        for c, value in enumerate((ind.number, ind.name, ind.unit, DIRECTION_LABELS.get(ind.direction, ind.direction))):
-            fmt = f.int if c == 0 else f.text
-            ws.merge_range(top, c, top + len(ROW_LABELS) - 1, c, "", fmt)
-            if isinstance(value, int):
-                ws.write_number(top, c, value, fmt)
-            else:
-                ws.write_string(top, c, value, fmt)
-        for k, label in enumerate(ROW_LABELS):
-            ws.write_string(top + k, 4, label, f.bold if k == 1 else f.text)
+        title = f"{ind.number}. {ind.name} — {ind.unit}, {DIRECTION_LABELS.get(ind.direction, ind.direction)}"
+        ws.set_row(r, row_height([title], [sum(widths)]) or 15)
+        ws.merge_range(r, 0, r, last_col, title, f.bold)
+        top = r + 1
         plan_fmt = f.number(ind.precision)
-        for i, year in enumerate(years):
-            p = ind.points[year]
-            c = first_year_col + i
-            _number(ws, top, c, p.plan, plan_fmt)
-            _number(ws, top + 1, c, p.shown, plan_fmt)
-            ws.write_string(top + 2, c, SOURCE_LABELS.get(p.source, "") if p.source else "", f.text)
-            ws.write_string(top + 3, c, STATUS_LABELS[p.status] if p.status else "", f.text)
-        height = row_height([ind.name], [widths[1] * 4 // 3])  # the name spans four rows
-        if height > 4 * 15:
-            ws.set_row(top + 3, height - 3 * 15)
+        for k, label in enumerate(ROW_LABELS):
+            ws.write_string(top + k, 0, label, f.bold if k == 1 else f.text)
+            for i, year in enumerate(years):
+                p = ind.points[year]
+                c = first_year_col + i
+                if k == 0:
+                    _number(ws, top, c, p.plan, plan_fmt)
+                elif k == 1:
+                    _number(ws, top + 1, c, p.shown, plan_fmt)
+                elif k == 2:
+                    ws.write_string(top + 2, c, SOURCE_LABELS.get(p.source, "") if p.source else "", small)
+                else:
+                    ws.write_string(top + 3, c, STATUS_LABELS[p.status] if p.status else "", small)
         span_fact = f"{cell_name(top + 1, first_year_col)}:{cell_name(top + 1, last_year_col)}"
         span_status = f"{cell_name(top + 3, first_year_col)}:{cell_name(top + 3, last_year_col)}"
         below = cell_name(top + 3, first_year_col)  # relative: each fact cell looks at its own status cell
@@ -144,7 +144,7 @@ def add_dynamics_sheet(wb, formats, history: History, up_to_year: int, name: str
             ws.conditional_format(span_fact, {"type": "formula", "criteria": f'={below}="{label}"', "format": fmt})
             ws.conditional_format(span_status, {"type": "cell", "criteria": "==", "value": f'"{label}"', "format": fmt})
         blocks.append((ind, top))
-        r += len(ROW_LABELS)
+        r = top + len(ROW_LABELS)
     table_end = r
     _page(ws, header)
     ws.print_area(0, 0, table_end - 1 + (_charts_rows(len(blocks)) if charts else 0), last_col)
@@ -158,7 +158,7 @@ def _charts_rows(n: int) -> int:
 
 
 def _charts(wb, ws, sheet: str, blocks, header: int, c0: int, c1: int, start: int) -> None:
-    """One small line chart per indicator, two per row, six per printed page."""
+    """One small line chart per indicator, two per row, four per printed page."""
     ws.write_string(start, 0, "Графики: план и факт по годам", wb.add_format({"bold": True, "font_name": "Arial"}))
     breaks = [start]
     for k, (ind, top) in enumerate(blocks):

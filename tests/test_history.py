@@ -344,11 +344,14 @@ def test_dynamics_workbook(three_years, program, tmp_path):
     assert wb.sheetnames == ["Динамика", "Прогноз до 2030", "Записи", "Замечания"]
     ws = wb["Динамика"]
     header = [c.value for c in ws[3]]
-    assert header[5:] == list(range(2019, 2031))
-    col = {year: 6 + i for i, year in enumerate(range(2019, 2031))}
-    row = next(r for r in range(4, ws.max_row + 1) if ws.cell(r, 1).value == 10)  # indicator 10: plan, fact, source, status
+    assert header == ["Показатель", *range(2019, 2031)]
+    col = {year: 2 + i for i, year in enumerate(range(2019, 2031))}
+    title = next(r for r in range(4, ws.max_row + 1) if str(ws.cell(r, 1).value).startswith("10. "))
+    row = title + 1  # indicator 10: plan, fact, source, status
+    assert [ws.cell(row + k, 1).value for k in range(4)] == ["План", "Факт", "Источник факта", "Итог"]
     assert [ws.cell(row, col[y]).value for y in YEARS] == [0, 80, 80]
     assert [ws.cell(row + 1, col[y]).value for y in YEARS] == [90, 85, 88]
+    assert ws.cell(row + 2, col[2024]).value == "сводка"
     assert ws.cell(row + 3, col[2025]).value == "достигнут" and ws.cell(row + 3, col[2030]).value in (None, "")
     assert ws.conditional_formatting  # coloured like the report
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
@@ -365,12 +368,16 @@ def test_add_dynamics_sheet_up_to_a_year(three_years, program, tmp_path):
     from kc_workbook.dynamics import add_dynamics_sheet
 
     path = tmp_path / "report.xlsx"
-    wb = xlsxwriter.Workbook(str(path))
+    # a large consolidation writes its report in constant-memory mode: rows must come in order
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "tmpdir": str(tmp_path)})
     wb.add_worksheet("Сводка")
     add_dynamics_sheet(wb, None, build_history(program, three_years), 2024)
     wb.close()
     ws = openpyxl.load_workbook(path)["Динамика"]
-    assert [c.value for c in ws[3]][5:] == list(range(2019, 2025))
+    assert [c.value for c in ws[3]] == ["Показатель", *range(2019, 2025)]
+    title = next(r for r in range(4, ws.max_row + 1) if str(ws.cell(r, 1).value).startswith("3. "))
+    assert [[ws.cell(title + 1 + k, c).value for c in (6, 7)] for k in range(4)] == [
+        [54, 55], [40, 48], ["сводка", "сводка"], ["не достигнут", "не достигнут"]]
 
 
 # --- pandas, optional -------------------------------------------------------------------------------
