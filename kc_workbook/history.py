@@ -349,87 +349,6 @@ def misses(direction: str, projected: float, target: float) -> bool:
     return projected > target
 
 
-# --- last year's values ---------------------------------------------------------------------
-
-
-def previous_values(records_dir: str | Path, year: int, program) -> dict[str, dict[str, float]]:
-    """participant → input code → the value accepted from it last year (``year - 1``'s record).
-
-    Empty when there is no usable record; only inputs the current definition still has."""
-    record, _ = read_record(record_path(records_dir, year - 1), program, year - 1) \
-        if record_path(records_dir, year - 1).is_file() else (None, [])
-    if record is None:
-        return {}
-    out: dict[str, dict[str, float]] = {}
-    for entry in record.data.get("inputs") or []:
-        if not isinstance(entry, dict) or entry.get("code") not in program.inputs:
-            continue
-        parts = entry.get("parts")
-        if not isinstance(parts, dict):
-            continue
-        for participant, value in parts.items():
-            if _is_number(value):
-                out.setdefault(participant, {})[entry["code"]] = float(value)
-    return out
-
-
-def previous_facts(records_dir: str | Path, year: int, program) -> dict[int, float | None]:
-    """indicator number → last year's exact fact: from ``year - 1``'s record, else the past-facts sheet."""
-    path = record_path(records_dir, year - 1)
-    record = read_record(path, program, year - 1)[0] if path.is_file() else None
-    from_record = record.facts() if record is not None else {}
-    past = getattr(program, "past_facts", None) or {}
-    out = {}
-    for ind in program.indicators:
-        value = from_record.get(ind.number)
-        if value is None:
-            value = (past.get(ind.number) or {}).get(year - 1)
-        out[ind.number] = None if value is None else float(value)
-    return out
-
-
-def value_jumps(program, year: int, values_by_participant: dict[str, dict[str, float | None]],
-                previous: dict[str, dict[str, float]], factor: float = 3.0, submissions=None) -> list[Problem]:
-    """A warning ``value-jump`` for each value more than ``factor`` times larger or smaller than the
-    value accepted from the same participant last year (the classic extra or missing zero).
-
-    Zero: when either value is 0 there is no ratio and no warning (rare events — deaths, poisonings —
-    go from 0 to a few and back). Values of opposite signs are always a jump.
-    ``submissions`` (participant → ``read.Submission``, optional) gives the file, sheet and cell.
-    """
-    from .cells import as_text
-
-    problems = []
-    for participant, values in values_by_participant.items():
-        before = previous.get(participant) or {}
-        sub = (submissions or {}).get(participant)
-        for code, value in values.items():
-            old = before.get(code)
-            if value is None or old is None or value == 0 or old == 0:
-                continue
-            if (value > 0) != (old > 0):
-                how = "сменило знак"
-            elif max(abs(value), abs(old)) / min(abs(value), abs(old)) > factor:
-                ratio = max(abs(value), abs(old)) / min(abs(value), abs(old))
-                how = f"в {_ratio_text(ratio)} раза {'больше' if abs(value) > abs(old) else 'меньше'}"
-            else:
-                continue
-            cell = sub.cells.get(code) if sub is not None else None
-            problems.append(Problem(
-                "value-jump",
-                f"{code} = {as_text(float(value))} за {year} год, а за {year - 1} год принято {as_text(float(old))}: "
-                f"{how} (порог — в {_ratio_text(factor)} раза)",
-                participant=participant, file=sub.name if sub is not None else None,
-                sheet=cell.sheet if cell else None, cell=cell.cell if cell else None, value=as_text(float(value))))
-    return problems
-
-
-def _ratio_text(value: float) -> str:
-    from .cells import format_number
-
-    return format_number(value, 1)
-
-
 def _text(value: float, digits: int) -> str:
     from .cells import format_number
 
@@ -440,8 +359,10 @@ def _is_number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-__all__ = [
-    "History", "IndicatorHistory", "YearPoint", "Outlook", "Record", "build_history", "find_records", "read_record",
-    "previous_values", "previous_facts", "value_jumps", "least_squares", "outlook", "STATUS_LABELS", "OUTLOOK_LABELS",
-    "OUTLOOK_METHOD", "OUTLOOK_LIMITS", "YEARS", "SOURCE_LABELS",
-]
+def __getattr__(name):
+    # last year's values live in ``last_year``; importable from here too
+    if name in ("previous_values", "previous_facts", "value_jumps"):
+        from . import last_year
+
+        return getattr(last_year, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

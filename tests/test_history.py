@@ -20,8 +20,8 @@ from click.testing import CliRunner
 from conftest import GOOD, edit_workbook, fill_openpyxl
 from kc_workbook.cli import main
 from kc_workbook.generate import generate
-from kc_workbook.history import (AT_RISK, ON_TRACK, SOURCE_PAST, SOURCE_RECORD, TOO_FEW, build_history, find_records,
-                                 previous_facts, previous_values, value_jumps)
+from kc_workbook.history import AT_RISK, ON_TRACK, SOURCE_PAST, SOURCE_RECORD, TOO_FEW, build_history, find_records
+from kc_workbook.last_year import previous_facts, previous_values, value_jumps
 from kc_workbook.program import read_program
 
 YEARS = (2023, 2024, 2025)
@@ -249,6 +249,9 @@ def test_current_consolidation_counts_as_its_year(records, program):
 
 
 def test_previous_values_and_facts(three_years, program):
+    from kc_workbook import history
+
+    assert history.previous_values is previous_values  # importable from history too
     previous = previous_values(three_years, 2025, program)
     assert previous["GZ"]["VIDEO_PLACES"] == 48
     assert previous["MVD"]["CRIMES_PUBLIC"] == 450
