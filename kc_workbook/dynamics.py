@@ -246,7 +246,7 @@ def _outlook_sheet(wb, f, history: History) -> None:
                 if year in years:
                     ws.conditional_format(r + 1, 6 + years.index(year), r + 1, 6 + years.index(year),
                                           {"type": "no_errors", "format": f.red})
-        height = row_height([ind.name], [widths[1] * 2 // 3])
+        height = row_height([ind.name], [widths[1]])  # the name spans two rows of 15 points
         if height > 30:
             ws.set_row(r + 1, height - 15)
         r += 2

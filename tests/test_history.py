@@ -436,3 +436,17 @@ def test_readme_shows_the_real_output_of_history(records, monkeypatch):
     result = run("history")
     assert result.exit_code == 0
     assert result.output == shown
+
+
+def test_add_dynamics_sheet_takes_the_reports_formats(three_years, program, tmp_path):
+    import openpyxl
+    import xlsxwriter
+
+    from kc_workbook.dynamics import add_dynamics_sheet
+    from kc_workbook.report import _Formats
+
+    path = tmp_path / "report.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    add_dynamics_sheet(wb, _Formats(wb), build_history(program, three_years), 2025)
+    wb.close()
+    assert [c.value for c in openpyxl.load_workbook(path)["Динамика"][3]] == ["Показатель", *range(2019, 2026)]
