@@ -450,3 +450,24 @@ def test_add_dynamics_sheet_takes_the_reports_formats(three_years, program, tmp_
     add_dynamics_sheet(wb, _Formats(wb), build_history(program, three_years), 2025)
     wb.close()
     assert [c.value for c in openpyxl.load_workbook(path)["Динамика"][3]] == ["Показатель", *range(2019, 2026)]
+
+
+@pytest.mark.libreoffice
+def test_dynamics_workbook_prints_on_a4_landscape_in_libreoffice(three_years, program, tmp_path):
+    import re
+    import subprocess
+
+    import libreoffice
+    from kc_workbook.dynamics import write_dynamics
+
+    libreoffice.require()
+    out = write_dynamics(build_history(program, three_years), tmp_path / "dynamics.xlsx")
+    done = subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
+                           "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)], capture_output=True, timeout=300)
+    assert done.returncode == 0
+    pdf = (tmp_path / "dynamics.pdf").read_bytes()
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
+    assert boxes and all(float(w) > float(h) for w, h in boxes)  # landscape
+    assert {round(float(w)) for w, _ in boxes} == {842}  # A4
+    # the table on three pages, eleven charts four to a page, the outlook, records and problems: not 30 pages
+    assert 5 <= len(re.findall(rb"/Type\s*/Page\b", pdf)) <= 10
