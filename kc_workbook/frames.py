@@ -1,4 +1,4 @@
-"""pandas views of the history and of one consolidation, for analysts.
+"""pandas views of the history, the outlook and one consolidation, for analysts.
 
 Optional: ``pip install "kc_workbook[pandas]"``. Nothing else in kc_workbook imports pandas
 (``import kc_workbook`` and the CLI stay fast); importing this module without pandas raises
@@ -24,11 +24,7 @@ def history(records_dir: str | Path = DEFAULT_RECORDS_DIR, program=None) -> "pd.
     """Year × indicator: plan, fact (rounded at the indicator's precision), fact_exact, source, status.
 
     Index: (year, indicator); ``program``: a loaded definition (default: the built-in template)."""
-    if program is None:
-        from .program import read_program
-
-        program = read_program()
-    result = build_history(program, records_dir)
+    result = build_history(_program(program), records_dir)
     rows = [
         {"year": year, "indicator": ind.number, "plan": p.plan, "fact": p.shown, "fact_exact": p.fact,
          "source": p.source, "status": p.status}
@@ -38,6 +34,35 @@ def history(records_dir: str | Path = DEFAULT_RECORDS_DIR, program=None) -> "pd.
     frame = frame.set_index(["year", "indicator"]).sort_index()
     frame.attrs["problems"] = [p.as_dict() for p in result.problems]
     return frame
+
+
+def outlook(records_dir: str | Path = DEFAULT_RECORDS_DIR, program=None) -> "pd.DataFrame":
+    """Per indicator: the outlook to 2030 (status, its Russian label, years with a fact, the least-squares
+    line's slope and intercept, the projection for each later target year, the years it misses).
+
+    The method and its limits are in ``attrs["method"]`` and ``attrs["limits"]``."""
+    from .history import LAST_YEAR, OUTLOOK_LIMITS, OUTLOOK_METHOD
+
+    result = build_history(_program(program), records_dir)
+    years = [y for y in range((result.last_year or LAST_YEAR - 1) + 1, LAST_YEAR + 1)]
+    rows = [
+        {"indicator": ind.number, "status": ind.outlook.status, "label": ind.outlook.label,
+         "facts": ind.outlook.facts, "slope": ind.outlook.slope, "intercept": ind.outlook.intercept,
+         **{f"projection_{y}": ind.outlook.projections.get(y) for y in years},
+         "missed_years": list(ind.outlook.missed_years)}
+        for ind in result.indicators
+    ]
+    frame = pd.DataFrame(rows).set_index("indicator")
+    frame.attrs.update(method=OUTLOOK_METHOD, limits=OUTLOOK_LIMITS)
+    return frame
+
+
+def _program(program):
+    if program is None:
+        from .program import read_program
+
+        program = read_program()
+    return program
 
 
 def frames(consolidation) -> dict[str, "pd.DataFrame"]:

@@ -27,6 +27,7 @@ YEARS = tuple(range(FIRST_YEAR, LAST_YEAR + 1))
 DEFAULT_RECORDS_DIR = Path("output")
 MIN_FACTS = 3  # the outlook needs at least this many years with a fact
 
+PAST_FACTS_SHEET = "Факт прошлых лет"  # the definition's sheet (loaded by program: ``program.past_facts``)
 SOURCE_RECORD, SOURCE_PAST = "record", "past_facts"
 SOURCE_LABELS = {SOURCE_RECORD: "сводка", SOURCE_PAST: "факт прошлых лет"}
 
@@ -248,7 +249,8 @@ def build_history(program, records_dir: str | Path = DEFAULT_RECORDS_DIR, curren
     for ind in program.indicators:
         points = {}
         for year in YEARS:
-            fact, source = _fact(ind, year, facts_by_year, past, records, history.problems)
+            fact, source = _fact(ind, year, facts_by_year, past, records, history.problems,
+                                 getattr(program, "path", ""))
             plan = ind.targets.get(year)
             shown = None if fact is None else round_at(fact, ind.precision)
             points[year] = YearPoint(year, plan, fact, shown, source, _status(ind, year, plan, fact, history.last_year))
@@ -257,16 +259,19 @@ def build_history(program, records_dir: str | Path = DEFAULT_RECORDS_DIR, curren
     return history
 
 
-def _fact(ind, year, facts_by_year, past, records, problems) -> tuple[float | None, str | None]:
+def _fact(ind, year, facts_by_year, past, records, problems, program_path) -> tuple[float | None, str | None]:
     from_record = facts_by_year.get(year, {}).get(ind.number)
     typed = (past.get(ind.number) or {}).get(year)
     if from_record is not None:
         if typed is not None and round_at(typed, ind.precision) != round_at(from_record, ind.precision):
+            # Located on the definition's sheet, where it is typed (and fixed); the record is named in the text.
             problems.append(Problem(
                 "record-fact-conflict",
-                f"показатель {ind.number}, {year} год: в записи сводки факт {_text(from_record, ind.precision)}, на листе "
-                f"«Факт прошлых лет» — {_text(typed, ind.precision)}; использован факт сводки",
-                file=str(records[year].path), sheet="Факт прошлых лет", value=_text(typed, ind.precision)))
+                f"показатель {ind.number}, {year} год: в записи сводки {records[year].path} факт "
+                f"{_text(from_record, ind.precision)}, на листе «{PAST_FACTS_SHEET}» — {_text(typed, ind.precision)}; "
+                "использован факт сводки",
+                file=Path(program_path).name if program_path else None, sheet=PAST_FACTS_SHEET,
+                value=_text(typed, ind.precision)))
         return from_record, SOURCE_RECORD
     if typed is not None:
         return float(typed), SOURCE_PAST

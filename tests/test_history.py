@@ -172,7 +172,7 @@ def test_past_facts_fill_earlier_years_and_a_conflict_names_both(records, progra
     assert (p[2024].fact, p[2024].source) == (85.0, SOURCE_RECORD)  # the record wins over the typed 80
     conflicts = [x for x in history.problems if x.code == "record-fact-conflict"]
     assert len(conflicts) == 1 and "85" in conflicts[0].message and "80" in conflicts[0].message
-    assert conflicts[0].file.endswith("consolidated_2024.json")
+    assert (conflicts[0].file, conflicts[0].sheet) == ("program_template.xlsx", "Факт прошлых лет")
     # four facts: 2021 95, 2022 92, 2024 85, 2025 87.5. By hand: mean year 2023, mean fact 89.875;
     # Σ(x − x̄)(y − ȳ) = (−2)(5.125) + (−1)(2.125) + (1)(−4.875) + (2)(−2.375) = −22; Σ(x − x̄)² = 10
     o = by[10].outlook
@@ -394,6 +394,17 @@ def test_frames_history(three_years, program):
     assert df.loc[(2024, 3), "fact"] == 48 and df.loc[(2024, 3), "plan"] == 55
     assert df.loc[(2025, 10), "status"] == "met" and df.loc[(2025, 10), "fact_exact"] == 87.5
     assert len(df) == 12 * 11
+
+
+def test_frames_outlook(three_years, program):
+    pytest.importorskip("pandas")
+    from kc_workbook import frames
+
+    df = frames.outlook(three_years, program)
+    assert df.loc[10, "status"] == "at_risk" and df.loc[10, "slope"] == pytest.approx(-1.25)
+    assert df.loc[10, "projection_2030"] == pytest.approx(80.0) and df.loc[10, "missed_years"] == [2027, 2028, 2029, 2030]
+    assert df.loc[3, "label"] == "достижимо при сохранении темпа"
+    assert "наименьших квадратов" in df.attrs["method"]
 
 
 def test_frames_of_a_consolidation(good_inbox, program):
