@@ -15,7 +15,7 @@ from pathlib import Path
 from .cells import cell_name, format_number, row_height
 from .history import (AT_RISK, FIRST_YEAR, LAST_YEAR, NO_GOAL, ON_TRACK, OUTLOOK_LABELS, OUTLOOK_LIMITS,
                       OUTLOOK_METHOD, SOURCE_LABELS, TOO_FEW, History)
-from .indicators import MET, MISSED, NO_DATA, NO_TARGET, STATUS_LABELS
+from .indicators import MET, MISSED, NO_DATA, STATUS_LABELS
 from .output import atomic_path
 from .program import DIRECTION_LABELS
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from .indicators import MET, MISSED, NO_DATA, NO_TARGET, STATUS_LABELS
+from .indicators import MET, MISSED, NO_DATA, NO_TARGET
 from .problems import Problem
 
 RECORD_FORMAT_PREFIX = "kc_workbook/consolidation/"
