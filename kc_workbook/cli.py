@@ -173,7 +173,8 @@ def generate_cmd(year, program_path, out_dir):
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Сводная книга (по умолчанию output/ГОД/consolidated_ГОД.xlsx).")
 @click.option("--json", "json_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Записать те же результаты в JSON для других программ.")
+              help="Запись года в JSON (по умолчанию рядом со сводной книгой: consolidated_ГОД.json); "
+                   "из записей лет строится динамика (kc-workbook history).")
 @click.option("--mail-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Журналы рассылки (по умолчанию output/ГОД/mail, если есть).")
 def consolidate_cmd(year, inbox, program_path, out_file, json_file, mail_dir):
@@ -191,16 +192,55 @@ def consolidate_cmd(year, inbox, program_path, out_file, json_file, mail_dir):
 
     prog = read_program(program_path)
     _check_year(prog, year)
-    result = consolidate(prog, year, inbox, mail_dir or Path("output") / str(year) / "mail")
     out_file = out_file or Path("output") / str(year) / f"consolidated_{year}.xlsx"
+    # Records of the years lie as ПАПКА/ГОД/consolidated_ГОД.json: last year's is beside this one's folder.
+    result = consolidate(prog, year, inbox, mail_dir or Path("output") / str(year) / "mail",
+                         records_dir=out_file.parent.parent)
+    # The JSON record of the year always goes beside the workbook: the years' records are the history.
+    json_file = json_file or out_file.with_suffix(".json")
     write_workbook(result, out_file)
-    if json_file:
-        write_json(result, json_file)
+    write_json(result, json_file)
     _print_result(result)
     click.echo(f"Сводная книга: {out_file}")
+    click.echo(f"Запись года (JSON): {json_file}")
+    sys.exit(result.exit_code)
+
+
+@main.command("history")
+@PROGRAM_OPTION
+@click.option("--records", "records_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
+              show_default=True, help="Папка с записями лет: ПАПКА/ГОД/consolidated_ГОД.json.")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Книга динамики (по умолчанию ПАПКА/dynamics.xlsx).")
+@click.option("--json", "json_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Записать динамику и прогноз также в JSON.")
+def history_cmd(program_path, records_dir, out_file, json_file):
+    """Динамика показателей за 2019–2030 годы по записям сводки каждого года и листу
+    «Факт прошлых лет», с прогнозом достижения целей до 2030 года.
+
+    Код выхода: 0 — замечаний-ошибок нет; 1 — книга записана, но какая-то запись года
+    не читается; 2 — ничего не записано.
+
+    Пример: kc-workbook history --records output
+    """
+    from .dynamics import summary_lines, write_dynamics
+    from .history import build_history
+    from .output import write_text_atomic
+    from .program import read_program
+    from .problems import has_errors
+
+    prog = read_program(program_path)
+    result = build_history(prog, records_dir)
+    out_file = out_file or records_dir / "dynamics.xlsx"
+    write_dynamics(result, out_file)
+    if json_file:
+        write_text_atomic(json_file, json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    for line in summary_lines(result):
+        click.echo(line)
+    click.echo(f"Книга динамики: {out_file}")
     if json_file:
         click.echo(f"JSON: {json_file}")
-    sys.exit(result.exit_code)
+    sys.exit(1 if has_errors(result.problems) else 0)
 
 
 def _print_result(result) -> None:

@@ -33,6 +33,7 @@ from .vocabulary import (
     VERDICT,
 )
 
+# The JSON record of a year (``consolidated_ГОД.json``) is what ``history`` reads back years later.
 RECORD_FORMAT = "kc_workbook/consolidation/2"
 
 
@@ -191,8 +192,11 @@ def inbox_files(inbox: Path) -> list[Path]:
     return files
 
 
-def consolidate(program: Program, year: int, inbox: str | Path, mail_dir: Path | None = None) -> Consolidation:
-    """``mail_dir``: where ``mail send``/``mail collect`` keep their journals, if they were used."""
+def consolidate(program: Program, year: int, inbox: str | Path, mail_dir: Path | None = None,
+                records_dir: Path | None = None) -> Consolidation:
+    """``mail_dir``: where ``mail send``/``mail collect`` keep their journals, if they were used;
+    ``records_dir``: where the records of earlier years are (``DIR/ГОД/consolidated_ГОД.json``),
+    for the comparison with last year's values."""
     inbox = Path(inbox)
     submissions = read_all(program, year, inbox, inbox_files(inbox))
     chosen, superseded = choose(submissions)
@@ -214,7 +218,13 @@ def consolidate(program: Program, year: int, inbox: str | Path, mail_dir: Path |
 
     # Each workbook's own problems: what reading it found, and what the checks across
     # workbooks found at its cells. An older workbook of a participant only says it was not used.
-    across = cross_problems + budget_problems
+    jumps = []
+    if records_dir is not None:
+        from .last_year import previous_values, value_jumps
+
+        jumps = value_jumps(program, year, supplied, previous_values(records_dir, year, program),
+                            program.settings.jump_factor, submissions=chosen)
+    across = cross_problems + budget_problems + jumps
     checked: dict[int, Submission] = {}
     for sub in submissions:
         if id(sub) in superseded:
