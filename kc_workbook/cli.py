@@ -177,7 +177,9 @@ def generate_cmd(year, program_path, out_dir):
                    "из записей лет строится динамика (kc-workbook history).")
 @click.option("--mail-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Журналы рассылки (по умолчанию output/ГОД/mail, если есть).")
-def consolidate_cmd(year, inbox, program_path, out_file, json_file, mail_dir):
+@click.option("--reasons", "reasons_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Заполненная книга «Обоснования отклонений ГОД.xlsx», если она не в папке INBOX.")
+def consolidate_cmd(year, inbox, program_path, out_file, json_file, mail_dir, reasons_file):
     """Прочитать все книги из папки INBOX (и её подпапок), проверить, рассчитать
     показатели и записать сводную книгу.
 
@@ -188,6 +190,7 @@ def consolidate_cmd(year, inbox, program_path, out_file, json_file, mail_dir):
     """
     from .consolidate import consolidate
     from .program import read_program
+    from .reasons import file_name, write_reasons_workbook
     from .report import write_json, write_workbook
 
     prog = read_program(program_path)
@@ -195,14 +198,16 @@ def consolidate_cmd(year, inbox, program_path, out_file, json_file, mail_dir):
     out_file = out_file or Path("output") / str(year) / f"consolidated_{year}.xlsx"
     # Records of the years lie as ПАПКА/ГОД/consolidated_ГОД.json: last year's is beside this one's folder.
     result = consolidate(prog, year, inbox, mail_dir or Path("output") / str(year) / "mail",
-                         records_dir=out_file.parent.parent)
+                         records_dir=out_file.parent.parent, reasons=reasons_file)
     # The JSON record of the year always goes beside the workbook: the years' records are the history.
     json_file = json_file or out_file.with_suffix(".json")
     write_workbook(result, out_file)
     write_json(result, json_file)
+    reasons_out = write_reasons_workbook(result, out_file.parent / file_name(year), given=result.justifications())
     _print_result(result)
     click.echo(f"Сводная книга: {out_file}")
     click.echo(f"Запись года (JSON): {json_file}")
+    click.echo(f"Обоснования отклонений (заполнить и положить к книгам участников): {reasons_out}")
     sys.exit(result.exit_code)
 
 

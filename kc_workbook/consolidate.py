@@ -16,10 +16,10 @@ from pathlib import Path
 from .budget import Budget, against_measures, compute_budget, overspending
 from .cells import as_text
 from .efficiency import Efficiency, evaluate_efficiency
-from .indicators import Combined, IndicatorResult, combine, evaluate, summarise
+from .indicators import Combined, IndicatorResult, combine, evaluate, responsible_for, summarise
 from .journal import mail_status
 from .model import BUDGET_INPUTS, Program
-from .notation import exact, format_number
+from .notation import exact, format_number, rounded
 from .problems import ERROR, NOTE, WARNING, Problem
 from .read import Cell, Submission, read_submission
 from .verdicts import is_accepted, submission_verdict
@@ -27,6 +27,7 @@ from .vocabulary import (
     EFFICIENCY,
     INDICATOR_STATUS,
     MEASURE_STATUS,
+    MISSED,
     MISSING,
     REJECTED,
     SSUZ_PLAN,
@@ -85,6 +86,10 @@ class Consolidation:
     def count(self, severity: str) -> int:
         return sum(1 for p in self.problems if p.severity == severity)
 
+    def justifications(self) -> dict[int, str]:
+        """indicator number → the reason given for its deviation."""
+        return {r.number: r.justification for r in self.indicators if r.justification}
+
     def to_dict(self) -> dict:
         ind_by_number = self.program.indicator
         mail = lambda code, i: _iso(self.mail.get(code, (None, None))[i])  # noqa: E731
@@ -128,6 +133,10 @@ class Consolidation:
                     "status_label": INDICATOR_STATUS.label(r.status),
                     "achievement": r.achievement,
                     "reason": r.reason or None,
+                    "previous": r.previous,
+                    "justification": r.justification or None,
+                    "justification_by": r.justification_by,
+                    "justification_at": r.justification_at or None,
                 }
                 for r in self.indicators
             ],
@@ -193,13 +202,17 @@ def inbox_files(inbox: Path) -> list[Path]:
 
 
 def consolidate(program: Program, year: int, inbox: str | Path, mail_dir: Path | None = None,
-                records_dir: Path | None = None) -> Consolidation:
+                records_dir: Path | None = None, reasons: Path | None = None) -> Consolidation:
     """``mail_dir``: where ``mail send``/``mail collect`` keep their journals, if they were used;
     ``records_dir``: where the records of earlier years are (``DIR/ГОД/consolidated_ГОД.json``),
     for the comparison with last year's values."""
     inbox = Path(inbox)
     submissions = read_all(program, year, inbox, inbox_files(inbox))
-    chosen, superseded = choose(submissions)
+    if reasons is not None:  # the executor's reasons workbook, given apart from the inbox
+        submissions.append(read_submission(reasons, program, year, name=Path(reasons).name))
+    chosen, superseded = choose([s for s in submissions if s.role == "data"])
+    reasons_book, older_books = choose([s for s in submissions if s.role == "reasons"])
+    superseded.update(older_books)
     cross_problems, invalid = cross_checks(program, chosen)
 
     rejected = {s.participant: s for s in submissions if s.participant and s.rejected}
@@ -209,6 +222,14 @@ def consolidate(program: Program, year: int, inbox: str | Path, mail_dir: Path |
                 for code, sub in chosen.items()}
     combined = combine(program, supplied, why)
     indicators, indicator_problems = evaluate(program, year, combined)
+    previous = {}
+    if records_dir is not None:
+        from .last_year import previous_facts
+
+        previous = previous_facts(records_dir, year, program)
+    indicators, reason_problems = explain(program, year, indicators, previous, chosen,
+                                          reasons_book.get(program.executor))
+    indicator_problems += reason_problems
     reports = {m.code: chosen[m.responsible].measures.get(m.code) if m.responsible in chosen else None
                for m in program.measures_of(None, year)}
     budget = compute_budget(program, year, combined, reports)
@@ -256,6 +277,39 @@ def consolidate(program: Program, year: int, inbox: str | Path, mail_dir: Path |
     problems.sort(key=_problem_order)
     return Consolidation(program, year, inbox, [checked[id(s)] for s in submissions], participants, combined,
                          indicators, budget, efficiency, mail_status(mail_dir), problems)
+
+
+def explain(program: Program, year: int, results: list[IndicatorResult], previous: dict[int, float | None],
+            chosen: dict[str, Submission], reasons_book: Submission | None
+            ) -> tuple[list[IndicatorResult], list[Problem]]:
+    """Each result with last year's fact and the reason for its deviation; a warning for
+    every missed indicator whose reason was not given, naming who should give it."""
+    from .reasons import file_name, needs_reason
+
+    explained, problems = [], []
+    for r in results:
+        ind = program.indicator[r.number]
+        who = responsible_for(program, ind)
+        before = previous.get(r.number)
+        given = None
+        for sub in (chosen.get(who) if who != program.executor else None, reasons_book):
+            if sub is not None and r.number in sub.justifications:
+                text, sheet, cell = sub.justifications[r.number]
+                given = (text, f"{sub.name}: {sheet}!{cell}")
+                break
+        r = dataclasses.replace(r, previous=None if before is None else rounded(before, ind.precision),
+                                justification_by=who if needs_reason(r) else None,
+                                justification=given[0] if given else "", justification_at=given[1] if given else "")
+        if r.status == MISSED and not given:
+            if who == program.executor:
+                where = f"исполнитель программы — в книге «{file_name(year)}»"
+            else:
+                where = f"«{program.participants[who].short_name}» — в своей книге, ячейка «Обоснование отклонения»"
+            problems.append(Problem("justification-missing", f"показатель {r.number} не достигнут, обоснование "
+                                    f"отклонения не представлено: его даёт {where}", participant=who,
+                                    file=chosen[who].name if who in chosen and who != program.executor else None))
+        explained.append(r)
+    return explained, problems
 
 
 def _status(code: str, verdict: str, sub: Submission) -> ParticipantStatus:

@@ -16,6 +16,8 @@ from pathlib import Path
 from .consolidate import Consolidation, consolidate
 from .generate import generate, workbook_file_name, write_participant_workbook
 from .program import Measure, Program
+from .reasons import file_name as reasons_file_name
+from .reasons import needs_reason, write_reasons_workbook
 from .report import write_json, write_workbook
 
 DEMO_YEAR = 2025
@@ -55,6 +57,15 @@ SAMPLE_REPORTS = {
 # How the files come back: renamed by people, one participant sending twice.
 RETURNED_NAMES = {"MVD": "Копия отчёт МВД (2).xlsx", "GZ": "ГЗ_показатели_итог.xlsx"}
 EARLIER_HEALTH = {"DRUG_POISONINGS": 2, "DRUG_DEATHS": 0}
+# The executor's reasons for the sample's missed indicators (invented, marked as a sample).
+SAMPLE_REASONS = {
+    5: f"{SAMPLE_NOTE}: рост числа преступлений, совершённых несовершеннолетними, при сокращении их численности; "
+       "усилена индивидуальная профилактическая работа",
+    8: f"{SAMPLE_NOTE}: зарегистрирован один случай отравления; проведены профилактические мероприятия",
+    11: f"{SAMPLE_NOTE}: не завершена модернизация системы оповещения в одном микрорайоне; работы перенесены на "
+        "следующий год",
+}
+SAMPLE_REASON = f"{SAMPLE_NOTE}: обоснование отклонения"
 
 
 @dataclass
@@ -101,7 +112,13 @@ def run_demo(program: Program, out_dir: str | Path, year: int = DEMO_YEAR, progr
           saved - dt.timedelta(days=3))
     (inbox / "~$Копия отчёт МВД (2).xlsx").write_bytes(b"\x00" * 165)  # left by an open Excel
     (inbox / "прочитайте.txt").write_text("Образец письма участника: книга во вложении.\n", encoding="utf-8")
+    # The executor explains the missed indicators that combine several participants' values.
+    first = consolidate(program, year, inbox)
+    write_reasons_workbook(first, inbox / reasons_file_name(year), sample=True,
+                           given={r.number: SAMPLE_REASONS.get(r.number, SAMPLE_REASON)
+                                  for r in first.indicators if needs_reason(r)})
     result = consolidate(program, year, inbox)
+    write_reasons_workbook(result, out_dir / reasons_file_name(year), given=result.justifications())
     workbook = write_workbook(result, out_dir / f"consolidated_{year}.xlsx")
     json_path = write_json(result, out_dir / f"consolidated_{year}.json")
     return DemoRun(templates, inbox, workbook, json_path, result)

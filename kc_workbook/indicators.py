@@ -64,10 +64,23 @@ class IndicatorResult:
     reason: str = ""
     fact_exact: Fraction | None = None
     precision: int = 0
+    previous: float | None = None  # last year's fact, at this precision; None: no data
+    justification: str = ""  # the reason for the deviation, as given
+    justification_by: str | None = None  # participant who gives it (the executor for combined indicators)
+    justification_at: str = ""  # «файл: Лист!Ячейка» where it was given
 
     @property
     def status_label(self) -> str:
         return INDICATOR_STATUS.label(self.status)
+
+
+def responsible_for(program: Program, ind: Indicator) -> str:
+    """Who explains a deviation: the one participant whose values alone determine the
+    indicator (it sees the indicator in its workbook), else the executor."""
+    suppliers = {s for name in ind.formula.names for s in program.inputs[name].suppliers}
+    if len(suppliers) == 1 and all(len(program.inputs[n].suppliers) == 1 for n in ind.formula.names):
+        return next(iter(suppliers))
+    return program.executor
 
 
 def summarise(results: list[IndicatorResult]) -> dict:

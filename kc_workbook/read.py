@@ -20,6 +20,8 @@ from .model import Program
 from .notation import format_number
 from .preflight import LIMITS, WORKBOOK_EXTENSIONS, examine
 from .problems import Problem
+from .reasons import FORMAT as REASONS_FORMAT
+from .reasons import read_reasons
 from .values import parse_value
 
 REJECTING = {"file-unreadable", "workbook-not-ours", "workbook-other-program", "workbook-wrong-year",
@@ -57,6 +59,9 @@ class Submission:
     contacts: dict[str, str] = field(default_factory=dict)
     measures: dict = field(default_factory=dict)  # measure code → measures.MeasureReport
     problems: list[Problem] = field(default_factory=list)
+    role: str = "data"  # "data": a participant's workbook; "reasons": the executor's reasons workbook
+    # indicator number → (reason for the deviation, sheet, cell)
+    justifications: dict[int, tuple[str, str, str]] = field(default_factory=dict)
 
     @property
     def skipped(self) -> bool:
@@ -153,6 +158,11 @@ def _read(sub: Submission, program: Program, year: int | None) -> None:
         return
     where = Where(sub.name, sub.participant)
     data_sheets = {name: rows for name, rows in sheets.items() if name != L.SHEET_IDENTITY}
+    if identity["format"] == REASONS_FORMAT:
+        sub.role = "reasons"
+        sub.justifications, problems = read_reasons(data_sheets, set(program.indicator), where)
+        sub.problems += problems
+        return
     sub.contacts = find_contacts(data_sheets)
     places = locate_inputs(data_sheets, program)
     errors_in_formulas = _formula_errors(sub.path, sub.kind, data_sheets, places, program, sub.participant)
@@ -186,12 +196,12 @@ def identify(rows, program: Program, year: int | None, where: Where) -> tuple[di
         return None, [where.problem("workbook-not-ours", f"в книге нет служебного листа «{L.SHEET_IDENTITY}»: это не "
                                     "книга участника программы")]
     ident = {as_text(r[0]): as_text(r[1]) for r in rows if len(r) >= 2 and not is_blank(r[0])}
-    if ident.get(L.ID_FORMAT) != L.FORMAT:
+    if ident.get(L.ID_FORMAT) not in (L.FORMAT, REASONS_FORMAT):
         return None, [where.problem("workbook-not-ours", "служебный лист книги повреждён или от другой версии",
                                     L.SHEET_IDENTITY)]
     found = {"program_id": ident.get(L.ID_PROGRAM, ""), "fingerprint": ident.get(L.ID_FINGERPRINT, ""),
              "version": ident.get(L.ID_VERSION, ""), "participant": ident.get(L.ID_PARTICIPANT) or None,
-             "year": as_int(ident.get(L.ID_YEAR)), "accepted": False}
+             "year": as_int(ident.get(L.ID_YEAR)), "accepted": False, "format": ident.get(L.ID_FORMAT)}
     where = Where(where.file, found["participant"] if found["participant"] in program.participants else None)
     if found["program_id"] != program.program_id:
         return found, [where.problem("workbook-other-program", f"книга программы «{found['program_id']}», а сводится "
@@ -202,7 +212,11 @@ def identify(rows, program: Program, year: int | None, where: Where) -> tuple[di
     if found["participant"] not in program.participants:
         return found, [where.problem("workbook-unknown-participant", f"участник «{found['participant']}» не найден в "
                                      "определении программы", L.SHEET_IDENTITY, value=found["participant"])]
-    if found["participant"] not in program.suppliers(found["year"]):
+    if found["format"] == REASONS_FORMAT:  # the executor's own workbook: not a supplier's
+        if found["participant"] != program.executor:
+            return found, [where.problem("workbook-unknown-participant", "книга обоснований не исполнителя программы",
+                                         L.SHEET_IDENTITY, value=found["participant"])]
+    elif found["participant"] not in program.suppliers(found["year"]):
         return found, [where.problem("workbook-unknown-participant", f"участник «{found['participant']}» по программе "
                                      f"не представляет сведений за {found['year']} год", L.SHEET_IDENTITY)]
     found["accepted"] = True

@@ -214,8 +214,9 @@ def _indicators(wb, f, result: Consolidation) -> None:
         _cell(ws, r, 7, res.deviation, num)
         _cell(ws, r, 8, res.level, f.number(1))
         _cell(ws, r, 9, INDICATOR_STATUS.label(res.status), f.text)
-        _cell(ws, r, 10, res.reason, f.text)
-        _fit_height(ws, r, [None, None, ind.name, None, None, None, None, None, None, None, res.reason], widths)
+        _cell(ws, r, 10, res.justification or res.reason, f.text)
+        _fit_height(ws, r, [None, None, ind.name, None, None, None, None, None, None, None,
+                            res.justification or res.reason], widths)
     last = first + len(result.indicators) - 1
     rng = f"A{first + 1}:K{last + 1}"
     for status, fmt in ((MISSED, f.red), (MET, f.green), (EXCEEDED, f.green), (NO_DATA, f.grey)):

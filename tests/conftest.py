@@ -67,6 +67,13 @@ GOOD = {
 }
 
 
+# The GOOD values miss indicators 5, 8 and 11 (combined from several workbooks): without the
+# executor's reasons workbook each gets a «justification-missing» warning, which tests of other
+# matters leave aside with this.
+def but_reasons(problems):
+    return [p for p in problems if p.code != "justification-missing"]
+
+
 def expected_facts(good: dict) -> dict[int, float]:
     """The methodology's formulas typed again by hand, over combined (summed) values."""
     v: dict[str, float] = {}
