@@ -16,6 +16,7 @@ from .cells import as_int, as_text, cell_name, is_blank
 from .preflight import LIMITS, WORKBOOK_EXTENSIONS, examine
 from .problems import Problem
 from .program import Program
+from .justification import read_justifications
 from .measures import read_measures
 from .values import parse_value
 
@@ -53,6 +54,7 @@ class Submission:
     cells: dict[str, Cell] = field(default_factory=dict)
     contacts: dict[str, str] = field(default_factory=dict)
     measures: dict = field(default_factory=dict)  # measure code → measures.MeasureReport
+    justifications: dict[int, str] = field(default_factory=dict)  # own indicator's number → reason for missing it
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -146,6 +148,9 @@ def _read(sub: Submission, program: Program, year: int | None) -> None:
     _take_values(sub, program, sheets, found)
     _check_ratios(sub, program)
     read_measures(sub, program, sheets, sub.year)
+    sub.justifications, found_problems = read_justifications(sheets, program, sub.participant, sub.year, sub.values(),
+                                                             sub.name)
+    sub.problems += found_problems
 
 
 def _identify(sub: Submission, rows, program: Program, year: int | None) -> bool:
