@@ -181,7 +181,8 @@ def _formats(wb) -> dict:
         "input": wb.add_format({**base, "border": 1, "bg_color": "#FFF2CC", "locked": False}),
         "input_int": wb.add_format({**base, "border": 1, "bg_color": "#FFF2CC", "locked": False, "num_format": COUNT_FORMAT}),
         "input_num": wb.add_format({**base, "border": 1, "bg_color": "#FFF2CC", "locked": False}),
-        "general": wb.add_format({"num_format": "General"}),
+        # a fraction in a count: always a digit after the comma, so never «420,»
+        "fraction": wb.add_format({"num_format": "#,##0.0#########", "font_color": "#9C0006", "bg_color": "#FFC7CE"}),
         "previous": wb.add_format({**base, "border": 1, "bg_color": "#F2F2F2"}),
         "previous_int": wb.add_format({**base, "border": 1, "bg_color": "#F2F2F2", "num_format": COUNT_FORMAT}),
         "previous_none": wb.add_format({**base, "border": 1, "bg_color": "#F2F2F2", "font_color": "#808080"}),
@@ -198,8 +199,8 @@ def _formats(wb) -> dict:
 def _title_sheet(wb, f, program: Program, person, year: int, contacts: dict, sample: bool,
                  own_indicators: bool = False) -> None:
     ws = wb.add_worksheet(L.SHEET_TITLE)
-    ws.set_column(0, 0, 26)
-    ws.set_column(1, 1, 80)
+    ws.set_column(0, 0, 24)
+    ws.set_column(1, 1, 72)  # portrait A4 at 100 %
     ws.merge_range(0, 0, 0, 1, "Сведения для годового отчёта о реализации муниципальной программы", f["title"])
     ws.merge_range(1, 0, 1, 1, f"«{program.name}»", f["text"])
     ws.set_row(1, 30)
@@ -224,25 +225,27 @@ def _title_sheet(wb, f, program: Program, person, year: int, contacts: dict, sam
     r += 1
     ws.write_string(r, 0, "Как заполнить", f["label"])
     steps = [
-        f"1. На листе «{L.SHEET_DATA}» заполните жёлтые ячейки: значение за {year} год и, если нужно, комментарий.",
-        "2. Вводите только число; пояснения пишите в столбце «Комментарий».",
-        "3. Столбец «Проверка» и «Итог проверки» сразу показывают ошибки: исправьте их до отправки.",
-        "4. Не удаляйте листы и строки, не меняйте столбец «Код». Имя файла менять можно.",
-        "5. Сохраните книгу (.xlsx, .xls или .ods) и отправьте её ответным письмом.",
+        f"На листе «{L.SHEET_DATA}» заполните жёлтые ячейки: значение за {year} год и, если нужно, комментарий.",
+        "Вводите только число; пояснения пишите в столбце «Комментарий».",
+        "Столбец «Проверка» и «Итог проверки» сразу показывают ошибки: исправьте их до отправки.",
+        "Не удаляйте листы и строки, не меняйте столбец «Код». Имя файла менять можно.",
+        "Сохраните книгу (.xlsx, .xls или .ods) и отправьте её ответным письмом.",
     ]
     if own_indicators:
-        steps.insert(3, f"   Под исходными данными — показатели, которые рассчитываются только по вашим данным. Если план "
-                        f"не достигнут, укажите в столбце «{L.HEAD_JUSTIFICATION}» его причину: без неё проверка "
-                        "покажет ошибку.")
+        steps.insert(3, f"Под исходными данными — показатели, которые рассчитываются только по вашим данным. Если план "
+                        f"не достигнут, укажите в столбце «{L.HEAD_JUSTIFICATION}» причину: без неё проверка покажет "
+                        "ошибку.")
+    steps = [f"{i}. {step}" for i, step in enumerate(steps, 1)]
     for step in steps:
         ws.write_string(r, 1, step, f["text"])
-        height = row_height([step], [80])
+        height = row_height([step], [72])
         if height:
             ws.set_row(r, height)
         r += 1
     ws.ignore_errors({"number_stored_as_text": _ALL_CELLS})
     ws.protect("", {"format_columns": True, "format_rows": True})
     ws.set_paper(9)
+    ws.set_margins(left=0.5, right=0.5)
     ws.fit_to_pages(1, 0)
 
 
@@ -251,7 +254,8 @@ def _data_columns(with_previous: bool) -> dict[str, int]:
     return {k: c for c, k in enumerate(keys)}
 
 
-_WIDTHS = {"number": 5, "name": 60, "unit": 12, "value": 16, "previous": 16, "comment": 30, "check": 30, "code": 22}
+# Landscape A4 fitted to width prints at about 90 % (8 columns: 84 %) of Arial 10: never below 8 pt.
+_WIDTHS = {"number": 5, "name": 54, "unit": 10, "value": 15, "previous": 14, "comment": 26, "check": 28, "code": 20}
 
 
 def _data_sheet(wb, f, program: Program, participant: str, year: int, inputs: list[Input], values: dict, comments: dict,
@@ -319,9 +323,12 @@ def _data_sheet(wb, f, program: Program, participant: str, year: int, inputs: li
         ws.data_validation(r, VALUE_COL, r, VALUE_COL, _validation(inp))
         wb.define_name(inp.code, f"='{L.SHEET_DATA}'!$D${r + 1}")
     first, last = FIRST_DATA_ROW + 1, FIRST_DATA_ROW + len(inputs)
-    # A fraction typed into a count shows as typed, not rounded by the count's format.
-    ws.conditional_format(f"D{first}:D{last}", {"type": "formula", "criteria": f"=D{first}<>INT(D{first})",
-                                                 "format": f["general"]})
+    # A fraction typed into a count shows as typed (in red), not rounded by the count's format.
+    counts = [f"D{row_of[inp.code] + 1}" for inp in inputs if inp.kind == "int"]
+    if counts:
+        ws.conditional_format(counts[0], {"type": "formula", "criteria": f"=AND(ISNUMBER({counts[0]}),"
+                                          f"{counts[0]}<>INT({counts[0]}))", "format": f["fraction"],
+                                          "multi_range": " ".join(counts)})
     end = last
     indicators = own_indicators(program, participant)
     if indicators:
@@ -358,16 +365,16 @@ def measure_check_text(plan: dict, fact: dict, status, reason) -> str:
 def _measures_sheet(wb, f, program: Program, participant: str, year: int, own: list[Measure], filled: dict,
                     activate: bool) -> None:
     ws = wb.add_worksheet(L.SHEET_MEASURES, worksheet_class=_worksheet_class())
-    widths = [5, 14, 48, 13, 13, 13, 13, 13, 13, 18, 34, 28]
+    widths = [5, 13, 28, 11, 11, 11, 11, 11, 11, 17, 22, 22]  # landscape A4 at about 83 %: above 8 pt
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
     person = program.participants[participant]
     ws.merge_range(0, 0, 0, 11, f"Выполнение мероприятий программы за {year} год — {person.short_name}", f["title"])
-    ws.write_string(1, 1, "Итог проверки:", f["label"])
+    ws.write_string(1, 2, "Итог проверки:", f["label"])
     headers = ([L.HEAD_NUMBER, L.HEAD_MEASURE_CODE, L.HEAD_MEASURE_NAME] + [L.plan_header(k) for k in SOURCES]
                + [L.fact_header(k) for k in SOURCES] + [L.HEAD_STATUS, L.HEAD_REASON, L.HEAD_CHECK])
     ws.write_row(M_FIRST_ROW - 1, 0, headers, f["head"])
-    ws.set_row(M_FIRST_ROW - 1, 42)
+    ws.set_row(M_FIRST_ROW - 1, 56)
     money_fixed = f["_number"](MONEY_FORMAT)
     money_input = wb.add_format({**f["_base"], "border": 1, "num_format": MONEY_FORMAT, "bg_color": "#FFF2CC",
                                  "locked": False})
@@ -425,6 +432,7 @@ def _finish_table(ws, first_row: int, activate: bool) -> None:
     ws.freeze_panes(first_row, 0)
     ws.protect("", {"format_columns": True, "format_rows": True})
     ws.set_landscape()
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(first_row - 1)

@@ -112,7 +112,7 @@ def write_section(ws, wb, f: dict, program: Program, year: int, indicators: list
     for c in range(max(heads) + 1):
         if c not in heads:
             ws.write_blank(r, c, None, f["head"])
-    ws.set_row(r, 30)
+    ws.set_row(r, 42)
     checks = []
     for ind in indicators:
         r += 1

@@ -57,7 +57,7 @@ CHECK_ERROR_PREFIX = "Ошибка"
 
 # The participant's own indicators, below the inputs on the data sheet (see justification.py).
 # None of these headers starts with HEAD_VALUE_PREFIX: the reader takes that column for values.
-HEAD_INDICATOR_NUMBER = "№ показателя"
+HEAD_INDICATOR_NUMBER = "№"  # the row with it and HEAD_JUSTIFICATION is the table's header
 HEAD_INDICATOR = "Показатель, ед. изм."
 HEAD_OWN_FACT = "Факт по вашим данным"
 HEAD_JUSTIFICATION = "Обоснование отклонения"
