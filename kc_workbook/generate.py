@@ -3,6 +3,11 @@
 Each workbook checks itself while it is being filled (a check column and a summary
 cell), and carries its identity (program, fingerprint, participant, year) in a hidden
 sheet, never in the file name.
+
+Longer than our usual module (about 490 lines) on purpose: each check formula sits next to
+its Python twin (``check_text``, ``measure_check_text``) that writes its cached value, and
+the sheets share formats, the summary cell and the protection. The own-indicators table
+is in ``justification``.
 """
 
 from __future__ import annotations
@@ -332,7 +337,7 @@ def _data_sheet(wb, f, program: Program, participant: str, year: int, inputs: li
     end = last
     indicators = own_indicators(program, participant)
     if indicators:
-        end, more = write_section(ws, wb, f, program, year, indicators, last + 1, cols, values, reasons,
+        end, more = write_section(ws, f, program, year, indicators, last + 1, cols, values, reasons,
                                   _WIDTHS["name"])
         end += 1
         checks += more

@@ -93,7 +93,7 @@ def number_format(precision: int) -> str:
     return "#,##0" + ("." + "0" * precision if precision else "")
 
 
-def write_section(ws, wb, f: dict, program: Program, year: int, indicators: list[Indicator], first_row: int,
+def write_section(ws, f: dict, program: Program, year: int, indicators: list[Indicator], first_row: int,
                   columns: dict[str, int], values: dict, reasons: dict, name_width: int) -> tuple[int, list[str]]:
     """Write the own-indicators table from ``first_row`` (0-based) of the data sheet.
 
