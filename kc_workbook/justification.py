@@ -131,6 +131,9 @@ def write_section(ws, f: dict, program: Program, year: int, indicators: list[Ind
             ws.write_number(r, columns["unit"], plan, fmt)
         ws.write_formula(r, columns["value"], fact_formula(ind), fmt, "" if fact is None else fact)
         ws.write_string(r, columns["comment"], reason, f["input_text"])
+        ws.data_validation(r, columns["comment"], r, columns["comment"], {
+            "validate": "any", "input_title": L.HEAD_JUSTIFICATION[:32],
+            "input_message": "Обязательно, если план не достигнут: почему и что делается, чтобы его достичь."})
         text = check_text(ind, plan, fact, reason)
         checks.append(text)
         if plan is None:

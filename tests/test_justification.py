@@ -135,3 +135,20 @@ def test_reasons_found_by_header_text_wherever_the_table_moved(program):
             ["", "итого", "", "", "не показатель"], ["", 99.0, "", "", "чужой"]]
     reasons, problems = J.read_justifications({"Лист1": rows}, program, "MVD", YEAR, {})
     assert reasons == {4: "причина"} and problems == []
+
+
+def test_the_workbook_decides_missed_as_the_consolidation_does(program):
+    """Same values, same verdict: the participant is asked for a reason exactly when the report says «не достигнут»."""
+    from kc_workbook.indicators import is_met as report_is_met
+
+    prog = supplied_by(program, {"POPULATION_AVG": ("HEALTH",)})
+    cases = {4: [{"CRIMES_PUBLIC": p, "CRIMES_TOTAL": 1000} for p in (349, 350, 350.4, 350.5, 351, 0)],
+             10: [{"ANTICOR_DONE": d, "ANTICOR_PLANNED": 40} for d in (31, 31.8, 31.99, 32, 40, 0)],
+             3: [{"VIDEO_PLACES": v} for v in (54, 54.5, 55, 56)],
+             9: [{"DRUG_DEATHS": d, "POPULATION_AVG": 69800} for d in (0, 1)]}
+    for number, value_sets in cases.items():
+        ind = next(i for i in prog.indicators if i.number == number)
+        plan = ind.target(YEAR)
+        for values in value_sets:
+            raw = ind.formula.evaluate({k: float(v) for k, v in values.items()})
+            assert J.is_met(ind, plan, J.own_fact(ind, values)) == report_is_met(ind, plan, raw), (number, values)
