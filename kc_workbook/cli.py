@@ -156,9 +156,16 @@ def generate_cmd(year, program_path, out_dir):
     prog = read_program(program_path)
     _check_year(prog, year)
     out_dir = out_dir or Path("output") / str(year) / "templates"
+    previous = None
+    try:  # last year's accepted values beside the inputs, when last year's record exists
+        from .history import previous_values
+    except ImportError:
+        pass
+    else:
+        previous = previous_values(Path("output"), year, prog) or None
     written = []
-    with click.progressbar(generate(prog, year, out_dir), length=len(prog.suppliers(year)), label="Формирование книг",
-                           file=sys.stderr) as bar:
+    with click.progressbar(generate(prog, year, out_dir, previous=previous, previous_year=year - 1),
+                           length=len(prog.suppliers(year)), label="Формирование книг", file=sys.stderr) as bar:
         for path in bar:
             written.append(path)
     click.echo(f"Сформировано книг: {len(written)} в папке {out_dir}")

@@ -300,7 +300,10 @@ def explain(program: Program, year: int, results: list[IndicatorResult], previou
         r = dataclasses.replace(r, previous=None if before is None else rounded(before, ind.precision),
                                 justification_by=who if needs_reason(r) else None,
                                 justification=given[0] if given else "", justification_at=given[1] if given else "")
-        if r.status == MISSED and not given:
+        # the participant's own workbook already says so at its reason cell (justification.read_justifications)
+        said = who in chosen and any(p.code == "justification-missing" and p.value == str(r.number)
+                                     for p in chosen[who].problems)
+        if r.status == MISSED and not given and not said:
             if who == program.executor:
                 where = f"исполнитель программы — в книге «{file_name(year)}»"
             else:

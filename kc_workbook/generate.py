@@ -3,6 +3,11 @@
 Each workbook checks itself while it is being filled (a check column and a summary
 cell), and carries its identity (program, fingerprint, participant, year) in a hidden
 sheet, never in the file name.
+
+Longer than our usual module (about 490 lines) on purpose: each check formula sits next to
+its Python twin (``check_text``, ``measure_check_text``) that writes its cached value, and
+the sheets share formats, the summary cell and the protection. The own-indicators table
+is in ``justification``.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from pathlib import Path
 
 from . import __version__
 from . import layout as L
-from .cells import row_height
+from .cells import column_letter, row_height
 from .model import Input, Measure, Program
 from .notation import format_number
 from .output import atomic_path
@@ -29,10 +34,13 @@ FIRST_DATA_ROW = 4  # 0-based: row 5 in Excel
 # The functions our check formulas use: all of them exist since Excel 2007, none needs the
 # "_xlfn." prefix that xlsxwriter looks for with some sixty regular expressions per formula.
 _CLASSIC = {"IF", "ISBLANK", "ISNUMBER", "NOT", "INT", "AND", "OR", "N", "LEN", "TRIM", "SUMPRODUCT", "LEFT",
-            "COUNT"}
+            "COUNT", "ROUND", "IFERROR"}
 _FUNCTION = re.compile(r"([A-Z][A-Z0-9.]*)\(")
 
 
+# Overriding this private method saves about a quarter of the time generate spends per workbook
+# (scripts/measure_formula_override.py); tests/test_generate_formats.py pins its signature and checks
+# that the shortcut returns what XlsxWriter's own method returns for every formula we write.
 @functools.lru_cache(maxsize=1)
 def _worksheet_class():
     from xlsxwriter.worksheet import Worksheet
@@ -44,7 +52,8 @@ def _worksheet_class():
             return super()._prepare_formula(formula, expand_future_functions)
 
     return ClassicFormulas
-VALUE_COL, COMMENT_COL, CHECK_COL, CODE_COL = 3, 4, 5, 6
+
+VALUE_COL = 3  # D: fixed, the summary and the instructions count on it
 
 
 def workbook_file_name(program: Program, participant: str, year: int) -> str:
@@ -52,12 +61,18 @@ def workbook_file_name(program: Program, participant: str, year: int) -> str:
     return L.safe_file_name(f"{year} {p.short_name} ({participant})") + ".xlsx"
 
 
-def generate(program: Program, year: int, out_dir: str | Path) -> Iterator[Path]:
-    """Write one workbook per supplying participant; yield each path as it is written."""
+def generate(program: Program, year: int, out_dir: str | Path,
+             previous: dict[str, dict[str, float]] | None = None, previous_year: int | None = None) -> Iterator[Path]:
+    """Write one workbook per supplying participant; yield each path as it is written.
+
+    ``previous``: participant → {input code: value accepted for ``previous_year``} (by
+    default the year before); each workbook then shows its own last year's values.
+    """
     out_dir = Path(out_dir)
     for code in program.suppliers(year):
         path = out_dir / workbook_file_name(program, code, year)
-        write_participant_workbook(program, code, year, path)
+        own_previous = None if previous is None else previous.get(code, {})
+        write_participant_workbook(program, code, year, path, previous=own_previous, previous_year=previous_year)
         yield path
 
 
@@ -105,13 +120,18 @@ def write_participant_workbook(
     contacts: dict[str, str] | None = None,
     sample: bool = False,
     saved_at: dt.datetime | None = None,
+    justifications: dict[int, str] | None = None,
+    previous: dict[str, float] | None = None,
+    previous_year: int | None = None,
 ) -> Path:
     """Write the workbook of ``participant`` for ``year``.
 
-    ``values``/``comments``/``measures``/``contacts`` pre-fill it (``measures``: code →
-    {"municipal"/"regional"/"offbudget": fact, "status": …, "reason": …}) (the demo uses them to play a
-    participant); ``saved_at`` is the time recorded in the file (fixed by default, so
-    that the same program and year give a byte-identical workbook).
+    ``values``/``comments``/``measures``/``contacts``/``justifications`` pre-fill it (``measures``:
+    code → {"municipal"/"regional"/"offbudget": fact, "status": …, "reason": …};
+    ``justifications``: indicator number → reason) (the demo uses them to play a participant);
+    ``previous`` (input code → value accepted for ``previous_year``, by default ``year - 1``)
+    adds a locked column of last year's values; ``saved_at`` is the time recorded in the
+    file (fixed by default, so that the same program and year give a byte-identical workbook).
     """
     import xlsxwriter
 
@@ -128,9 +148,13 @@ def write_participant_workbook(
             "created": saved_at or dt.datetime(year + 1, 1, 1),
         })
         f = _formats(wb)
-        _title_sheet(wb, f, program, person, year, contacts, sample)
+        from .justification import own_indicators
+
+        _title_sheet(wb, f, program, person, year, contacts, sample, bool(inputs and own_indicators(program, participant)))
         if inputs:
-            _data_sheet(wb, f, program, participant, year, inputs, values, comments)
+            last_year = previous_year or year - 1
+            _data_sheet(wb, f, program, participant, year, inputs, values, comments, justifications or {},
+                        None if previous is None else (last_year, previous))
         own_measures = program.measures_of(participant, year)
         if own_measures:
             _measures_sheet(wb, f, program, participant, year, own_measures, measures or {}, activate=not inputs)
@@ -139,17 +163,39 @@ def write_participant_workbook(
     return Path(path)
 
 
+# Input cells: a count with thousands separated, anything else as typed. Never "#,##0.###":
+# Excel shows a whole number in it with a trailing decimal comma («420,»).
+COUNT_FORMAT = "#,##0"
+MONEY_FORMAT = "#,##0.0"
+# On the sheets we write, every text that looks like a number (a year, a code) is text on purpose.
+_ALL_CELLS = "A1:XFD1048576"
+
+
 def _formats(wb) -> dict:
     base = {"font_name": "Arial", "font_size": 10, "valign": "top"}
+    numbers: dict[str, object] = {}
+
+    def number(num_format: str):
+        if num_format not in numbers:
+            numbers[num_format] = wb.add_format({**base, "border": 1, "num_format": num_format})
+        return numbers[num_format]
+
     return {
         "_base": base,
+        "_number": number,
         "title": wb.add_format({**base, "bold": True, "font_size": 12, "text_wrap": True}),
         "text": wb.add_format({**base, "text_wrap": True}),
         "label": wb.add_format({**base, "bold": True, "text_wrap": True}),
         "head": wb.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "align": "center"}),
         "cell": wb.add_format({**base, "border": 1, "text_wrap": True}),
         "input": wb.add_format({**base, "border": 1, "bg_color": "#FFF2CC", "locked": False}),
-        "input_num": wb.add_format({**base, "border": 1, "bg_color": "#FFF2CC", "locked": False, "num_format": "#,##0.###"}),
+        "input_int": wb.add_format({**base, "border": 1, "bg_color": "#FFF2CC", "locked": False, "num_format": COUNT_FORMAT}),
+        "input_num": wb.add_format({**base, "border": 1, "bg_color": "#FFF2CC", "locked": False}),
+        # a fraction in a count: always a digit after the comma, so never «420,»
+        "fraction": wb.add_format({"num_format": "#,##0.0#########", "font_color": "#9C0006", "bg_color": "#FFC7CE"}),
+        "previous": wb.add_format({**base, "border": 1, "bg_color": "#F2F2F2"}),
+        "previous_int": wb.add_format({**base, "border": 1, "bg_color": "#F2F2F2", "num_format": COUNT_FORMAT}),
+        "previous_none": wb.add_format({**base, "border": 1, "bg_color": "#F2F2F2", "font_color": "#808080"}),
         "input_text": wb.add_format({**base, "border": 1, "bg_color": "#FFF2CC", "locked": False, "text_wrap": True}),
         "code": wb.add_format({**base, "border": 1, "font_color": "#808080"}),
         "summary": wb.add_format({**base, "bold": True}),
@@ -160,10 +206,11 @@ def _formats(wb) -> dict:
     }
 
 
-def _title_sheet(wb, f, program: Program, person, year: int, contacts: dict, sample: bool) -> None:
+def _title_sheet(wb, f, program: Program, person, year: int, contacts: dict, sample: bool,
+                 own_indicators: bool = False) -> None:
     ws = wb.add_worksheet(L.SHEET_TITLE)
-    ws.set_column(0, 0, 26)
-    ws.set_column(1, 1, 80)
+    ws.set_column(0, 0, 24)
+    ws.set_column(1, 1, 72)  # portrait A4 at 100 %
     ws.merge_range(0, 0, 0, 1, "Сведения для годового отчёта о реализации муниципальной программы", f["title"])
     ws.merge_range(1, 0, 1, 1, f"«{program.name}»", f["text"])
     ws.set_row(1, 30)
@@ -188,50 +235,86 @@ def _title_sheet(wb, f, program: Program, person, year: int, contacts: dict, sam
     r += 1
     ws.write_string(r, 0, "Как заполнить", f["label"])
     steps = [
-        f"1. На листе «{L.SHEET_DATA}» заполните жёлтые ячейки: значение за {year} год и, если нужно, комментарий.",
-        "2. Вводите только число; пояснения пишите в столбце «Комментарий».",
-        "3. Столбец «Проверка» и «Итог проверки» сразу показывают ошибки: исправьте их до отправки.",
-        "4. Не удаляйте листы и строки, не меняйте столбец «Код». Имя файла менять можно.",
-        "5. Сохраните книгу (.xlsx, .xls или .ods) и отправьте её ответным письмом.",
+        f"На листе «{L.SHEET_DATA}» заполните жёлтые ячейки: значение за {year} год и, если нужно, комментарий.",
+        "Вводите только число; пояснения пишите в столбце «Комментарий».",
+        "Столбец «Проверка» и «Итог проверки» сразу показывают ошибки: исправьте их до отправки.",
+        "Не удаляйте листы и строки, не меняйте столбец «Код». Имя файла менять можно.",
+        "Сохраните книгу (.xlsx, .xls или .ods) и отправьте её ответным письмом.",
     ]
+    if own_indicators:
+        steps.insert(3, f"Под исходными данными — показатели, которые рассчитываются только по вашим данным. Если план "
+                        f"не достигнут, укажите в столбце «{L.HEAD_JUSTIFICATION}» причину: без неё проверка покажет "
+                        "ошибку.")
+    steps = [f"{i}. {step}" for i, step in enumerate(steps, 1)]
     for step in steps:
         ws.write_string(r, 1, step, f["text"])
+        height = row_height([step], [72])
+        if height:
+            ws.set_row(r, height)
         r += 1
+    ws.ignore_errors({"number_stored_as_text": _ALL_CELLS})
     ws.protect("", {"format_columns": True, "format_rows": True})
     ws.set_paper(9)
+    ws.set_margins(left=0.5, right=0.5)
     ws.fit_to_pages(1, 0)
 
 
-def _data_sheet(wb, f, program: Program, participant: str, year: int, inputs: list[Input], values: dict, comments: dict):
+def _data_columns(with_previous: bool) -> dict[str, int]:
+    keys = ["number", "name", "unit", "value"] + (["previous"] if with_previous else []) + ["comment", "check", "code"]
+    return {k: c for c, k in enumerate(keys)}
+
+
+# Landscape A4 fitted to width prints at about 90 % (8 columns: 84 %) of Arial 10: never below 8 pt.
+_WIDTHS = {"number": 5, "name": 54, "unit": 10, "value": 15, "previous": 14, "comment": 26, "check": 28, "code": 20}
+
+
+def _data_sheet(wb, f, program: Program, participant: str, year: int, inputs: list[Input], values: dict, comments: dict,
+                reasons: dict, previous: tuple[int, dict] | None):
+    from .justification import own_indicators, write_section
+
     person = program.participants[participant]
     ws = wb.add_worksheet(L.SHEET_DATA, worksheet_class=_worksheet_class())
-    widths = [5, 60, 10, 16, 30, 30, 22]
-    for c, w in enumerate(widths):
-        ws.set_column(c, c, w)
-    ws.merge_range(0, 0, 0, 6, f"Исходные данные за {year} год — {person.short_name}", f["title"])
+    cols = _data_columns(previous is not None)
+    last_col = len(cols) - 1
+    for key, c in cols.items():
+        ws.set_column(c, c, _WIDTHS[key])
+    check_letter = column_letter(cols["check"])
+    ws.merge_range(0, 0, 0, last_col, f"Исходные данные за {year} год — {person.short_name}", f["title"])
     ws.write_string(1, 1, "Итог проверки:", f["label"])
-    headers = [L.HEAD_NUMBER, L.HEAD_NAME, L.HEAD_UNIT, L.value_header(year), L.HEAD_COMMENT, L.HEAD_CHECK, L.HEAD_CODE]
-    ws.write_row(FIRST_DATA_ROW - 1, 0, headers, f["head"])
+    headers = {"number": L.HEAD_NUMBER, "name": L.HEAD_NAME, "unit": L.HEAD_UNIT, "value": L.value_header(year),
+               "comment": L.HEAD_COMMENT, "check": L.HEAD_CHECK, "code": L.HEAD_CODE}
+    if previous is not None:
+        headers["previous"] = L.previous_header(previous[0])
+    for key, text in headers.items():
+        ws.write_string(FIRST_DATA_ROW - 1, cols[key], text, f["head"])
     row_of = {inp.code: FIRST_DATA_ROW + i for i, inp in enumerate(inputs)}
     own = {inp.code: inp for inp in inputs}
     checks = []
     for i, inp in enumerate(inputs):
         r = row_of[inp.code]
         cell = f"D{r + 1}"
-        ws.write_number(r, 0, i + 1, f["cell"])
-        ws.write_string(r, 1, inp.name, f["cell"])
-        height = row_height([inp.name], [widths[1]])
+        ws.write_number(r, cols["number"], i + 1, f["cell"])
+        ws.write_string(r, cols["name"], inp.name, f["cell"])
+        height = row_height([inp.name], [_WIDTHS["name"]])
         if height:
             ws.set_row(r, height)
-        ws.write_string(r, 2, inp.unit, f["cell"])
+        ws.write_string(r, cols["unit"], inp.unit, f["cell"])
         raw = values.get(inp.code)
+        style = f["input_int"] if inp.kind == "int" else f["input_num"]
         if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-            ws.write_number(r, VALUE_COL, raw, f["input_num"])
+            ws.write_number(r, VALUE_COL, raw, style)
         elif raw not in (None, ""):
-            ws.write_string(r, VALUE_COL, str(raw), f["input_num"])
+            ws.write_string(r, VALUE_COL, str(raw), style)
         else:
-            ws.write_blank(r, VALUE_COL, None, f["input_num"])
-        ws.write_string(r, COMMENT_COL, comments.get(inp.code, ""), f["input_text"])
+            ws.write_blank(r, VALUE_COL, None, style)
+        if previous is not None:
+            last = previous[1].get(inp.code)
+            if isinstance(last, (int, float)) and not isinstance(last, bool):
+                ws.write_number(r, cols["previous"], last,
+                                f["previous_int"] if inp.kind == "int" and last == int(last) else f["previous"])
+            else:
+                ws.write_string(r, cols["previous"], "нет данных", f["previous_none"])
+        ws.write_string(r, cols["comment"], comments.get(inp.code, ""), f["input_text"])
         with_upper = _upper_in_workbook(inp, own)
         upper_row = ""
         upper_value = None
@@ -245,14 +328,30 @@ def _data_sheet(wb, f, program: Program, participant: str, year: int, inputs: li
                     upper_value = None
         result = check_text(raw, inp, upper_value, upper_row)
         checks.append(result)
-        ws.write_formula(r, CHECK_COL, _check_formula(cell, inp, upper_row, with_upper), f["cell"], result)
-        ws.write_string(r, CODE_COL, inp.code, f["code"])
+        ws.write_formula(r, cols["check"], _check_formula(cell, inp, upper_row, with_upper), f["cell"], result)
+        ws.write_string(r, cols["code"], inp.code, f["code"])
         ws.data_validation(r, VALUE_COL, r, VALUE_COL, _validation(inp))
         wb.define_name(inp.code, f"='{L.SHEET_DATA}'!$D${r + 1}")
     first, last = FIRST_DATA_ROW + 1, FIRST_DATA_ROW + len(inputs)
+    # A fraction typed into a count shows as typed (in red), not rounded by the count's format.
+    counts = [f"D{row_of[inp.code] + 1}" for inp in inputs if inp.kind == "int"]
+    if counts:
+        ws.conditional_format(counts[0], {"type": "formula", "criteria": f"=AND(ISNUMBER({counts[0]}),"
+                                          f"{counts[0]}<>INT({counts[0]}))", "format": f["fraction"],
+                                          "multi_range": " ".join(counts)})
+    end = last
+    indicators = own_indicators(program, participant)
+    if indicators:
+        end, more = write_section(ws, f, program, year, indicators, last + 1, cols, values, reasons,
+                                  _WIDTHS["name"])
+        end += 1
+        checks += more
     filled = sum(1 for inp in inputs if isinstance(values.get(inp.code), (int, float))
                  and not isinstance(values.get(inp.code), bool))
-    _summary_cell(ws, f, f"F{first}:F{last}", checks, f"COUNT(D{first}:D{last})", filled, len(inputs))
+    _summary_cell(ws, f, f"{check_letter}{first}:{check_letter}{end}", checks, f"COUNT(D{first}:D{last})", filled,
+                  len(inputs))
+    # Excel's "number stored as text" marker stays on the value column, where it points at a mistake.
+    ws.ignore_errors({"number_stored_as_text": "A1:C1048576 E1:XFD1048576"})
     _finish_table(ws, FIRST_DATA_ROW, activate=True)
 
 
@@ -275,21 +374,20 @@ def measure_check_text(plan: dict, fact: dict, status, reason) -> str:
 
 def _measures_sheet(wb, f, program: Program, participant: str, year: int, own: list[Measure], filled: dict,
                     activate: bool) -> None:
-    from .cells import column_letter
-
     ws = wb.add_worksheet(L.SHEET_MEASURES, worksheet_class=_worksheet_class())
-    widths = [5, 14, 48, 13, 13, 13, 13, 13, 13, 18, 34, 28]
+    widths = [5, 13, 28, 11, 11, 11, 11, 11, 11, 17, 22, 22]  # landscape A4 at about 83 %: above 8 pt
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
     person = program.participants[participant]
     ws.merge_range(0, 0, 0, 11, f"Выполнение мероприятий программы за {year} год — {person.short_name}", f["title"])
-    ws.write_string(1, 1, "Итог проверки:", f["label"])
+    ws.write_string(1, 2, "Итог проверки:", f["label"])
     headers = ([L.HEAD_NUMBER, L.HEAD_MEASURE_CODE, L.HEAD_MEASURE_NAME] + [L.plan_header(k) for k in SOURCES]
                + [L.fact_header(k) for k in SOURCES] + [L.HEAD_STATUS, L.HEAD_REASON, L.HEAD_CHECK])
     ws.write_row(M_FIRST_ROW - 1, 0, headers, f["head"])
-    ws.set_row(M_FIRST_ROW - 1, 42)
-    money_fixed = wb.add_format({**f["_base"], "border": 1, "num_format": "0.0"})
-    money_input = wb.add_format({**f["_base"], "border": 1, "num_format": "0.0", "bg_color": "#FFF2CC", "locked": False})
+    ws.set_row(M_FIRST_ROW - 1, 56)
+    money_fixed = f["_number"](MONEY_FORMAT)
+    money_input = wb.add_format({**f["_base"], "border": 1, "num_format": MONEY_FORMAT, "bg_color": "#FFF2CC",
+                                 "locked": False})
     checks = []
     for i, m in enumerate(own):
         r = M_FIRST_ROW + i
@@ -335,6 +433,7 @@ def _measures_sheet(wb, f, program: Program, participant: str, year: int, own: l
     _summary_cell(ws, f, f"{check}{first}:{check}{last}", checks,
                   f'SUMPRODUCT(--(LEN({status_col}{first}:{status_col}{last})>0))',
                   sum(1 for m in own if filled.get(m.code, {}).get("status")), len(own))
+    ws.ignore_errors({"number_stored_as_text": "A1:F1048576 J1:XFD1048576"})  # not on the facts typed in G:I
     _finish_table(ws, M_FIRST_ROW, activate)
 
 
@@ -343,6 +442,7 @@ def _finish_table(ws, first_row: int, activate: bool) -> None:
     ws.freeze_panes(first_row, 0)
     ws.protect("", {"format_columns": True, "format_rows": True})
     ws.set_landscape()
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(first_row - 1)
@@ -393,5 +493,6 @@ def _identity_sheet(wb, program: Program, participant: str, year: int) -> None:
     for r, (key, value) in enumerate(rows):
         ws.write_string(r, 0, key)
         ws.write_string(r, 1, value)
+    ws.ignore_errors({"number_stored_as_text": _ALL_CELLS})
     ws.protect("")
     ws.very_hidden()

@@ -56,9 +56,30 @@ CHECK_OK = "ОК"
 CHECK_EMPTY = "Не заполнено"
 CHECK_ERROR_PREFIX = "Ошибка"
 
+# The participant's own indicators, below the inputs on the data sheet (see justification.py).
+# None of these headers starts with HEAD_VALUE_PREFIX: the reader takes that column for values.
+HEAD_INDICATOR_NUMBER = "№"  # the row with it and HEAD_JUSTIFICATION is the table's header
+HEAD_INDICATOR = "Показатель, ед. изм."
+HEAD_OWN_FACT = "Факт по вашим данным"
+HEAD_JUSTIFICATION = "Обоснование отклонения"
+HEAD_REQUIREMENT = "Требование"
+CHECK_NO_TARGET = "Цель на год не установлена"
+CHECK_NO_FACT = "Факт не рассчитан"
+CHECK_REASON_MISSING = f"{CHECK_ERROR_PREFIX}: укажите обоснование"
+CHECK_REASON_GIVEN = "Не достигнут, обоснование указано"
+
 
 def value_header(year: int) -> str:
     return f"{HEAD_VALUE_PREFIX} за {year} год"
+
+
+def previous_header(year: int) -> str:
+    """The locked column of last year's accepted values; must not start with HEAD_VALUE_PREFIX."""
+    return f"Принято за {year} год"
+
+
+def target_header(year: int) -> str:
+    return f"План на {year} год"
 
 
 _UNSAFE = re.compile(r'[<>:"/\\|?*«»\x00-\x1f]')

@@ -22,6 +22,7 @@ from .preflight import LIMITS, WORKBOOK_EXTENSIONS, examine
 from .problems import Problem
 from .reasons import FORMAT as REASONS_FORMAT
 from .reasons import read_reasons
+from .justification import read_justifications
 from .values import parse_value
 
 REJECTING = {"file-unreadable", "workbook-not-ours", "workbook-other-program", "workbook-wrong-year",
@@ -58,6 +59,7 @@ class Submission:
     cells: dict[str, Cell] = field(default_factory=dict)
     contacts: dict[str, str] = field(default_factory=dict)
     measures: dict = field(default_factory=dict)  # measure code → measures.MeasureReport
+    justifications: dict[int, str] = field(default_factory=dict)  # own indicator's number → reason for missing it
     problems: list[Problem] = field(default_factory=list)
     role: str = "data"  # "data": a participant's workbook; "reasons": the executor's reasons workbook
     # indicator number → (reason for the deviation, sheet, cell)
@@ -172,6 +174,9 @@ def _read(sub: Submission, program: Program, year: int | None) -> None:
     sub.problems += problems
     sub.cells = {code: dataclasses.replace(c, ok=False) if code in invalid else c for code, c in cells.items()}
     sub.measures, problems = read_measures(data_sheets, program, sub.participant, sub.year, where)
+    sub.problems += problems
+    sub.justifications, problems = read_justifications(data_sheets, program, sub.participant, sub.year, sub.values(),
+                                                       sub.name)
     sub.problems += problems
 
 
