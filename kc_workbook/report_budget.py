@@ -1,0 +1,192 @@
+"""The money sheets of the consolidated workbook: «Расходы» (the official table «Сведения об
+использовании бюджетных ассигнований») and «Мероприятия» («Сведения о выполнении мероприятий»).
+
+The finance department's figure is the one total of actual spending. The measures' own
+figures are shown beside it only as a reconciliation: their sum, the difference and why.
+"""
+
+from __future__ import annotations
+
+from .budget import execution
+from .program import MEASURE_DONE, MEASURE_PARTIAL, MONEY_TOLERANCE, SOURCE_LABELS, SOURCES
+from .report_base import GREEN, GREY, RED, YELLOW, _cell, _fit_height, _form, _money
+
+NOT_REPORTED = "не представлена"
+NO_REPORT = "нет сведений"
+
+BUDGET_WIDTHS = [34, 15, 17, 15, 13, 13, 50]
+
+
+def rospis(budget, key: str = "plan_rospis") -> dict | None:
+    """The consolidated budget list (сводная бюджетная роспись) on 31 December, by source and
+    "total", when the finance department reports it (issue 11 adds it to ``Budget``)."""
+    value = getattr(budget, key, None)
+    return value if isinstance(value, dict) else None
+
+
+def spending_sheet(wb, f, result) -> None:
+    b = result.budget
+    year = result.year
+    headers = ["Источник финансирования", "План по паспорту программы, тыс. руб.",
+               "Сводная бюджетная роспись на 31 декабря, тыс. руб.", "Кассовое исполнение, тыс. руб.",
+               "Исполнение к плану по паспорту, %", "Исполнение к сводной бюджетной росписи, %", "Примечание"]
+    widths = BUDGET_WIDTHS
+    ws, r = _form(wb, f, "Расходы", "Сведения об использовании бюджетных ассигнований",
+                  result.program.name, year, headers, widths)
+    listed = rospis(b)
+    for key in (*SOURCES, "total"):
+        total = key == "total"
+        label = SOURCE_LABELS.get(key, "Всего")
+        plan, fact = b.plan[key], b.fact[key]
+        by_list = listed.get(key) if listed else None
+        note = ""
+        if b.execution[key] is None:
+            note = b.reasons.get("plan") or b.reasons.get("fact") or ("план равен 0" if plan == 0 else "")
+        row = [label, plan, by_list if listed else NOT_REPORTED, fact, b.execution[key],
+               execution(by_list, fact) if listed else None, note]
+        for c, value in enumerate(row):
+            if c in (0, 6):
+                fmt = f.cell(bold=total)
+            elif c == 2 and not listed:
+                fmt = f.cell(GREY)
+            else:
+                fmt = f.money(bold=total)
+            _cell(ws, r, c, value, fmt)
+        _fit_height(ws, r, row, widths)
+        r += 1
+    if not listed:
+        text = ("Сводная бюджетная роспись на 31 декабря департаментом финансов не представлена: "
+                "исполнение рассчитано к плану по паспорту программы.")
+        ws.merge_range(r, 0, r, len(headers) - 1, text, f.plain)
+        r += 1
+    r += 1
+    r = _by_measure(wb, ws, f, result, r)
+
+
+def _by_measure(wb, ws, f, result, r: int) -> int:
+    b = result.budget
+    names = result.program.participants
+    last = len(BUDGET_WIDTHS) - 1
+    if not b.measures:
+        ws.merge_range(r, 0, r, last, "Мероприятия на год в определении программы не указаны: расходы по "
+                                      "мероприятиям и ответственным участникам не приводятся.", f.plain)
+        return r + 1
+    ws.merge_range(r, 0, r, last, "В том числе по мероприятиям и ответственным участникам (по данным участников), "
+                                  "тыс. руб.", f.bold)
+    r += 1
+    heads = ["Мероприятие", "Ответственный участник", "План", "Факт", "Исполнение, %", "", "Примечание"]
+    ws.write_row(r, 0, heads, f.head)
+    _fit_height(ws, r, heads, BUDGET_WIDTHS, bold=True)
+    r += 1
+    for m in b.measures:
+        planned = sum(m.plan.values())
+        spent = None if m.fact is None or None in m.fact.values() else sum(m.fact.values())
+        note = NO_REPORT if spent is None else ("расходы больше плана" if spent > planned + 1e-9 else "")
+        row = [f"{m.code} {m.name}", names[m.responsible].short_name, planned, spent, execution(planned, spent), None,
+               note]
+        for c, value in enumerate(row):
+            _cell(ws, r, c, value, f.text if c in (0, 1, 6) else f.money())
+        _fit_height(ws, r, row, BUDGET_WIDTHS)
+        r += 1
+    return _reconciliation(ws, f, result, r + 1)
+
+
+def reconciliation(result) -> list[tuple[str, float, float]]:
+    """(source label, the measures' sum, the finance department's figure) where they differ."""
+    b = result.budget
+    if not b.measures or any(m.fact is None or None in m.fact.values() for m in b.measures):
+        return []
+    found = []
+    for key in SOURCES:
+        reported = b.fact[key]
+        spent = sum(m.fact[key] for m in b.measures)
+        if reported is not None and abs(spent - reported) >= MONEY_TOLERANCE:
+            found.append((SOURCE_LABELS[key], spent, reported))
+    return found
+
+
+def _reconciliation(ws, f, result, r: int) -> int:
+    last = len(BUDGET_WIDTHS) - 1
+    diffs = reconciliation(result)
+    if not diffs:
+        if result.budget.measures and all(m.fact is not None for m in result.budget.measures):
+            ws.merge_range(r, 0, r, last, "Расходы по мероприятиям совпадают с кассовым исполнением по данным "
+                                          "департамента финансов.", f.plain)
+            return r + 1
+        return r
+    ws.merge_range(r, 0, r, last, "Расхождение данных (итогом считается кассовое исполнение по данным департамента "
+                                  "финансов)", f.bold)
+    r += 1
+    for label, spent, reported in diffs:
+        text = (f"{label}: по мероприятиям (по данным ответственных участников) израсходовано {_money(spent)} тыс. руб., "
+                f"по данным департамента финансов — {_money(reported)} тыс. руб.; разница {_money(spent - reported)} "
+                "тыс. руб. В итог включено кассовое исполнение; расходы по мероприятиям нужно сверить с ним "
+                "(департамент финансов и ответственные участники; лист «Замечания»).")
+        ws.merge_range(r, 0, r, last, text, f.cell(YELLOW))
+        _fit_height(ws, r, [text], [sum(BUDGET_WIDTHS)])
+        r += 1
+    return r
+
+
+MEASURE_WIDTHS = [9, 36, 18, 11, 11, 10, 13, 26, 24]
+
+
+def measure_marks(m) -> list[str]:
+    """What a reader must notice about a measure's report, in Russian."""
+    marks = []
+    if m.status is None:
+        marks.append("сведения о выполнении не представлены")
+        return marks
+    planned = sum(m.plan.values())
+    spent = None if m.fact is None or None in m.fact.values() else sum(m.fact.values())
+    if spent is not None and spent > planned + 1e-9:
+        marks.append("расходы больше плана" + ("" if m.reason else ", пояснение не представлено"))
+    if m.status != MEASURE_DONE and not m.reason:
+        marks.append(f"«{m.status}», причина не указана")
+    return marks
+
+
+def measure_colour(m, marks) -> str:
+    """Green only for a measure done in full, within plan, with nothing missing."""
+    if marks or m.status is None:
+        return RED
+    planned = sum(m.plan.values())
+    spent = None if m.fact is None or None in m.fact.values() else sum(m.fact.values())
+    if m.status == MEASURE_DONE:
+        return YELLOW if spent is not None and spent > planned + 1e-9 else GREEN
+    return YELLOW if m.status == MEASURE_PARTIAL else RED
+
+
+def measures_sheet(wb, f, result) -> None:
+    b = result.budget
+    names = result.program.participants
+    headers = ["Код", "Мероприятие", "Ответственный участник", "Расходы по плану, тыс. руб.",
+               "Расходы по факту, тыс. руб.", "Исполнение, %", "Статус", "Причина невыполнения / пояснение",
+               "Требует внимания"]
+    # Planned and actual dates and results: the definition has none yet; add them here when it does.
+    ws, r = _form(wb, f, "Мероприятия", "Сведения о выполнении мероприятий", result.program.name, result.year,
+                  headers, MEASURE_WIDTHS)
+    if not b.measures:
+        ws.merge_range(r, 0, r, len(headers) - 1, "Мероприятия на год не определены (лист «Мероприятия» определения "
+                                                  "программы).", f.plain)
+        return
+    for m in b.measures:
+        planned = sum(m.plan.values())
+        spent = None if m.fact is None or None in m.fact.values() else sum(m.fact.values())
+        marks = measure_marks(m)
+        colour = measure_colour(m, marks)
+        mark = "; ".join(marks)
+        row = [m.code, m.name, names[m.responsible].short_name, planned, spent, execution(planned, spent),
+               m.status or NO_REPORT, m.reason, mark]
+        for c, value in enumerate(row):
+            if c == 6:
+                fmt = f.cell(colour)
+            elif c == 8:
+                fmt = f.cell(RED if mark else None)
+            elif c in (3, 4, 5):
+                fmt = f.money()
+            else:
+                fmt = f.text
+            _cell(ws, r, c, value, fmt)
+        _fit_height(ws, r, row, MEASURE_WIDTHS)
+        r += 1

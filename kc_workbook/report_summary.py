@@ -1,0 +1,205 @@
+"""«Сводка» — one A4 page for the head of the administration — and «О расчёте», where the
+technical lines (the definition's fingerprint, the rules, the settings) live."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .consolidate import MISSING, PARTICIPANT_STATUS_LABELS, REJECTED
+from .indicators import MISSED, NO_DATA
+from .problems import ERROR, WARNING
+from .program import SOURCE_LABELS, SOURCES
+from .report_base import GREEN, RED, YELLOW, _fit_height, _money, _ratio, page
+from .report_indicators import (justification, method_text, settings_used, shown, status_label, thresholds_text,
+                                totals, verdict_code)
+
+# Notes about files that are not workbooks at all: listed apart, never counted as warnings.
+NOTE_CODES = ("lock-file-skipped", "not-a-workbook")
+SUMMARY_WIDTHS = [5, 36, 11, 11, 28]
+# Warnings the head should see among what must be fixed (the others are for the executor).
+FIX_WARNINGS = ("budget-mismatch", "measure-overspent", "measures-plan-mismatch", "participant-missing")
+SHOWN_MISSED = 8
+SHOWN_FIXES = 8
+
+
+def problem_counts(result) -> dict[str, int]:
+    """errors, warnings (notes about skipped non-workbook files excluded) and those notes."""
+    notes = sum(1 for p in result.problems if p.code in NOTE_CODES)
+    return {"errors": sum(1 for p in result.problems if p.severity == ERROR and p.code not in NOTE_CODES),
+            "warnings": sum(1 for p in result.problems if p.severity == WARNING and p.code not in NOTE_CODES),
+            "skipped": notes}
+
+
+def verdict_text(result) -> str:
+    e = result.efficiency
+    if e is None or e.er is None:
+        return "не определена: " + (e.reasons.get("er", "") if e else "")
+    return f"{e.verdict} (ЭР = {_ratio(e.er)}; лист «Оценка эффективности»)"
+
+
+def execution_text(result) -> str:
+    b = result.budget
+    if b is None or b.execution["total"] is None:
+        reason = (b.reasons.get("plan") or b.reasons.get("fact")) if b else ""
+        return "не определено" + (f": {reason}" if reason else "")
+    return (f"{_money(b.fact['total'])} из {_money(b.plan['total'])} тыс. руб. "
+            f"({_money(b.execution['total'])} %; лист «Расходы»)")
+
+
+def summary_sheet(wb, f, result) -> None:
+    prog = result.program
+    widths = SUMMARY_WIDTHS
+    full = sum(widths)
+    ws = wb.add_worksheet("Сводка")
+    for c, w in enumerate(widths):
+        ws.set_column(c, c, w)
+    page(ws, widths, "portrait", scale=100)
+    r = 0
+
+    def line(text, fmt):
+        nonlocal r
+        ws.merge_range(r, 0, r, 4, text, fmt)
+        _fit_height(ws, r, [text], [full * (0.85 if fmt is f.title else 1.0)], bold=fmt is not f.plain)
+        r += 1
+
+    line(f"Отчёт о реализации муниципальной программы за {result.year} год", f.title)
+    line(f"«{prog.name}»", f.plain)
+    r += 1
+    e = result.efficiency
+    colour = {"high": GREEN, "medium": GREEN, "satisfactory": YELLOW, "unsatisfactory": RED}.get(
+        verdict_code(e) if e else None)
+    verdict = (f"Эффективность реализации программы: {e.verdict} (ЭР = {_ratio(e.er)})" if e and e.er is not None
+               else "Эффективность реализации программы не определена: " + (e.reasons.get("er", "") if e else ""))
+    line(verdict, f.cell(colour, bold=True) if colour else f.bold)
+    r += 1
+
+    s = totals(result.indicators)
+    line(f"Показатели с целевым значением на {result.year} год: {s['total']}. Достигнуто {s['achieved']}"
+         + (f", перевыполнено {s['exceeded']}" if s["exceeded"] else "")
+         + f", не достигнуто {s['not_achieved']}, не определено {s['not_determinable']}.", f.bold)
+    missed = [x for x in result.indicators if x.status == MISSED]
+    by_number = {i.number: i for i in prog.indicators}
+    if missed:
+        ws.write_row(r, 0, ["№", "Не достигнут показатель", "План", "Факт", "Обоснование отклонения"], f.head)
+        r += 1
+        for res in missed[:SHOWN_MISSED]:
+            ind = by_number[res.number]
+            reason, lacking = justification(result, res)
+            name = f"{ind.name}, {ind.unit}"
+            ws.write_number(r, 0, ind.number, f.int)
+            ws.write_string(r, 1, name, f.text)
+            ws.write_number(r, 2, res.plan, f.number(ind.precision))
+            ws.write_number(r, 3, shown(res.fact, ind.precision), f.number(ind.precision))
+            ws.write_string(r, 4, reason, f.cell(RED if lacking else None))
+            _fit_height(ws, r, [None, name, None, None, reason], widths)
+            r += 1
+        if len(missed) > SHOWN_MISSED:
+            line(f"и ещё {len(missed) - SHOWN_MISSED} — лист «Показатели»", f.plain)
+    undetermined = [x for x in result.indicators if x.status == NO_DATA and x.plan is not None]
+    if undetermined:
+        text = "Не определены (нет данных): " + "; ".join(
+            f"№ {x.number} — {x.reason or status_label(x.status)}" for x in undetermined)
+        line(text, f.plain)
+    r += 1
+
+    b = result.budget
+    line("Расходы на реализацию программы, тыс. руб.", f.bold)
+    ws.merge_range(r, 0, r, 1, "Источник финансирования", f.head)
+    ws.write_row(r, 2, ["План", "Кассовое исполнение", "Исполнение, %"], f.head)
+    _fit_height(ws, r, ["", "", "Кассовое исполнение"], [45, 0, 11], minimum=28, bold=True)
+    r += 1
+    for key in (*SOURCES, "total"):
+        if key != "total" and not b.plan[key] and not b.fact[key]:
+            continue  # a source with neither plan nor spending says nothing to the head
+        total = key == "total"
+        ws.merge_range(r, 0, r, 1, SOURCE_LABELS.get(key, "Всего"), f.cell(bold=total))
+        for c, value in ((2, b.plan[key]), (3, b.fact[key]), (4, b.execution[key])):
+            if value is None:
+                ws.write_string(r, c, "—", f.cell(bold=total))
+            else:
+                ws.write_number(r, c, value, f.money(bold=total))
+        r += 1
+    if b.execution["total"] is None:
+        line("Исполнение не определено: " + (b.reasons.get("plan") or b.reasons.get("fact") or ""), f.plain)
+    r += 1
+
+    received = sum(1 for p in result.participants if p.status not in (MISSING, REJECTED))
+    line(f"Книги участников: представлены {received} из {len(result.participants)}.", f.bold)
+    absent = [p for p in result.participants if p.status in (MISSING, REJECTED)]
+    if absent:
+        line("Не представили (или книга отклонена): " + "; ".join(
+            f"{prog.participants[p.code].short_name} — {PARTICIPANT_STATUS_LABELS[p.status]}" for p in absent), f.plain)
+    r += 1
+
+    fixes = what_to_fix(result)
+    counts = problem_counts(result)
+    line("Что нужно исправить" if fixes else "Исправлять нечего: ошибок нет.", f.bold)
+    for text in fixes[:SHOWN_FIXES]:
+        line("• " + text, f.plain)
+    more = len(fixes) - SHOWN_FIXES
+    tail = f"и ещё {more}; " if more > 0 else ""
+    line(f"{tail}всего ошибок {counts['errors']}, предупреждений {counts['warnings']} — лист «Замечания».", f.plain)
+    r += 1
+    line("Подробно: листы «Показатели», «Расходы», «Мероприятия», «Оценка эффективности»; как рассчитано — лист "
+         "«О расчёте».", f.plain)
+    ws.activate()
+
+
+def what_to_fix(result) -> list[str]:
+    """In Russian, the most important first: errors, missing reasons for deviations, then warnings."""
+    names = result.program.participants
+    by_number = {i.number: i for i in result.program.indicators}
+
+    def who(p):
+        if p.participant in names:
+            return names[p.participant].short_name + ": "
+        return f"{p.file}: " if p.file else ""
+
+    lines = [who(p) + p.message for p in result.problems if p.severity == ERROR and p.code not in NOTE_CODES]
+    for res in result.indicators:
+        reason, lacking = justification(result, res)
+        if lacking:
+            lines.append(f"показатель № {res.number} «{_short(by_number[res.number].name)}»: {reason}")
+    lines += [who(p) + p.message for p in result.problems if p.code in FIX_WARNINGS]
+    return lines
+
+
+def _short(name: str, limit: int = 60) -> str:
+    return name if len(name) <= limit else name[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def about_sheet(wb, f, result) -> None:
+    """«О расчёте»: what the figures were computed from and by which rules."""
+    prog = result.program
+    s = prog.settings
+    widths = [44, 80]
+    ws = wb.add_worksheet("О расчёте")
+    for c, w in enumerate(widths):
+        ws.set_column(c, c, w)
+    page(ws, widths)
+    ws.merge_range(0, 0, 0, 1, f"О расчёте сводного отчёта за {result.year} год", f.title)
+    counts = problem_counts(result)
+    rows = [
+        ("Программа", prog.name),
+        ("Редакция программы", prog.amendment or "не указана"),
+        ("Определение программы", f"{Path(prog.path).name}, отпечаток {prog.fingerprint}"),
+        ("Папка с книгами участников", Path(result.inbox).name),
+        ("Сравнение с целью", "увеличение — факт не ниже плана, снижение — факт не выше плана, с точностью, "
+                              "с которой задан план; отсутствие случаев — факт равен 0"),
+        ("Уровень достижения, %", "СДi × 100: степень достижения показателя по методике оценки эффективности "
+                                  f"(не более {_ratio(s.cap)})"),
+        ("Пороги оценки эффективности", thresholds_text(s)),
+        ("Методика оценки эффективности", method_text(s.method)),
+        *settings_used(result)[1:],
+        ("Итоги достижения показателей", "учитываются только показатели с целевым значением на отчётный год; "
+                                         "доли в сумме дают 100 %"),
+        ("Итог расходов", "кассовое исполнение по данным департамента финансов; расходы по мероприятиям — по "
+                          "данным ответственных участников, расхождение показано на листе «Расходы»"),
+        ("Пропущенные файлы", f"{counts['skipped']} (не книги электронной таблицы; в число замечаний не входят)"),
+    ]
+    r = 2
+    for label, value in rows:
+        ws.write_string(r, 0, label, f.bold_box)
+        ws.write_string(r, 1, value, f.text)
+        _fit_height(ws, r, [label, value], widths)
+        r += 1
