@@ -223,12 +223,14 @@ def _print_result(result) -> None:
         plan = "—" if r.plan is None else format_number(r.plan, precision[r.number])
         fact = "—" if r.fact is None else format_number(r.fact, max(precision[r.number], 1))
         click.echo(f"  {r.number:>2}. план {plan:>7}, факт {fact:>7}: {STATUS_LABELS[r.status]}")
-    from .report import execution_text, verdict_text
+    from .report import execution_text, problem_counts, verdict_text
 
     click.echo(f"Исполнение расходов: {execution_text(result)}")
     click.echo(f"Эффективность реализации: {verdict_text(result)}")
     errors = [p for p in result.problems if p.severity == "error"]
-    click.echo(f"Замечания: ошибок {len(errors)}, предупреждений {result.count('warning')}")
+    counts = problem_counts(result)  # as «Сводка» counts them: skipped non-workbook files apart
+    click.echo(f"Замечания: ошибок {counts['errors']}, предупреждений {counts['warnings']}"
+               + (f"; пропущено файлов, не являющихся книгами: {counts['skipped']}" if counts["skipped"] else ""))
     for p in errors[:10]:
         click.echo(f"  {p}")
     if len(errors) > 10:

@@ -152,7 +152,7 @@ def _sheet(wb, f, name: str, title: str, headers: list[str], widths: list[int], 
            subtitle: str = ""):
     """A table sheet. Rows are written top to bottom only (constant_memory mode needs that)."""
     ws = wb.add_worksheet(name)
-    ws.write_string(0, 0, title, f.title)
+    ws.merge_range(0, 0, 0, len(headers) - 1, title, f.title)
     if subtitle:
         ws.merge_range(1, 0, 1, len(headers) - 1, subtitle, f.plain)
         ws.set_row(1, 28)
@@ -195,7 +195,7 @@ def _fit_height(ws, r: int, values, widths, minimum: float = 0, bold: bool = Fal
 
 def _cell(ws, r, c, value, fmt):
     """Numbers as numbers, everything else as text: never a formula or a link."""
-    if value is None:
+    if value is None or value == "":
         ws.write_blank(r, c, None, fmt)
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         ws.write_number(r, c, value, fmt)

@@ -124,7 +124,7 @@ def _achievement_chart(wb, ws, first, last, labels, colours, widths) -> None:
 def efficiency_sheet(wb, f, result) -> None:
     prog, e = result.program, result.efficiency
     s = prog.settings
-    widths = [10, 56, 16, 62]
+    widths = [12, 56, 16, 60]
     ws = _sheet(wb, f, "Оценка эффективности", f"Оценка эффективности реализации программы за {result.year} год",
                 ["Обозначение", "Показатель оценки", "Значение", "Как рассчитано / почему не определено"], widths,
                 subtitle=f"Методика: {method_text(s.method)}")

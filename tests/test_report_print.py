@@ -1,0 +1,91 @@
+"""The consolidated workbook as the head of the administration gets it: printed to A4 by
+LibreOffice (Russian locale). Every page's footer names its sheet, so pages are counted per sheet."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+
+import pytest
+
+import libreoffice
+from kc_workbook.demo import run_demo
+
+pytestmark = pytest.mark.libreoffice
+
+LANDSCAPE, PORTRAIT = "landscape", "portrait"
+# sheet → (orientation, most pages it may take for the demo)
+EXPECTED = {
+    "Сводка": (PORTRAIT, 1),
+    "Показатели": (LANDSCAPE, 2),
+    "Оценка эффективности": (LANDSCAPE, 2),
+    "Итоги": (LANDSCAPE, 1),
+    "Расходы": (LANDSCAPE, 1),
+    "Мероприятия": (LANDSCAPE, 1),
+    "Исходные данные": (LANDSCAPE, 6),
+    "Участники": (LANDSCAPE, 1),
+    "Замечания": (LANDSCAPE, 1),
+    "О расчёте": (LANDSCAPE, 1),
+}
+
+
+def _require_poppler() -> None:
+    if shutil.which("pdftotext") and shutil.which("pdfinfo"):
+        return
+    message = "poppler-utils (pdftotext, pdfinfo) are needed: apt-get install poppler-utils"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def pages(program, tmp_path_factory):
+    """[(sheet name, orientation)] for every printed page of the demo's consolidated workbook."""
+    libreoffice.require()
+    _require_poppler()
+    out = tmp_path_factory.mktemp("print")
+    run = run_demo(program, out / "demo")
+    env = {**libreoffice._clean_env(), "LC_ALL": "ru_RU.UTF-8"}
+    done = subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{out / 'lo'}", "--convert-to",
+                           "pdf", "--outdir", str(out), str(run.workbook)], capture_output=True, text=True, env=env,
+                          timeout=300)
+    pdf = out / (run.workbook.stem + ".pdf")
+    assert pdf.exists(), done.stderr
+    count = int(re.search(r"Pages:\s+(\d+)", _run("pdfinfo", str(pdf))).group(1))
+    found = []
+    for n in range(1, count + 1):
+        size = re.search(r"size:\s+([\d.]+) x ([\d.]+)", _run("pdfinfo", "-f", str(n), "-l", str(n), str(pdf)))
+        width, height = float(size.group(1)), float(size.group(2))
+        text = _run("pdftotext", "-f", str(n), "-l", str(n), "-layout", str(pdf), "-")
+        footer = re.search(r"^\s*(\S.*?)\s{2,}Страница \d+ из \d+", text, re.M)
+        found.append((footer.group(1).strip() if footer else None, LANDSCAPE if width > height else PORTRAIT, text))
+    return found
+
+
+def _run(*args) -> str:
+    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
+
+
+def test_every_sheet_prints_on_a4_in_its_orientation_and_page_count(pages):
+    by_sheet: dict[str, list[str]] = {}
+    for sheet, orientation, _ in pages:
+        by_sheet.setdefault(sheet, []).append(orientation)
+    assert set(by_sheet) == set(EXPECTED)
+    for sheet, (orientation, most) in EXPECTED.items():
+        assert set(by_sheet[sheet]) == {orientation}, sheet
+        assert 1 <= len(by_sheet[sheet]) <= most, (sheet, len(by_sheet[sheet]))
+
+
+def test_the_summary_is_one_page_with_what_the_head_needs(pages):
+    (text,) = [t for sheet, _, t in pages if sheet == "Сводка"]
+    assert "Эффективность реализации программы: удовлетворительная (ЭР = 0,730)" in text
+    assert "Достигнуто 8, не достигнуто 3" in text
+    assert "24 038,7" in text and "23 936,6" in text  # thousands separated, as Russian LibreOffice shows them
+    assert "отпечаток" not in text  # technical lines live on «О расчёте»
+
+
+def test_official_tables_print_their_column_numbers(pages):
+    (first, *_) = [t for sheet, _, t in pages if sheet == "Показатели"]
+    assert re.search(r"^\s*1\s+2\s+3\s+4\s+5\s+6\s+7\s+8\s+9\s+10\s*$", first, re.M)
