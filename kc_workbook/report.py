@@ -126,9 +126,9 @@ PARTICIPANT_COLOURS = {ACCEPTED: GREEN, WITH_WARNINGS: YELLOW, REJECTED: RED, MI
 
 
 def _participants(wb, f, result: Consolidation) -> None:
-    headers = ["Код", "Участник", "Статус", "Файл", "Сохранён", "Версия шаблона", "Ошибок", "Предупреж-дений",
+    headers = ["Код", "Участник", "Статус", "Файл", "Сохранён", "Версия книги", "Ошибок", "Предупр.",
                "Заполнил", "Письмо отправлено", "Ответ получен"]
-    widths = [8, 24, 13, 22, 14, 7, 7, 9, 22, 14, 14]
+    widths = [10, 22, 13, 22, 14, 8, 8, 9, 21, 14, 14]
     ws = _sheet(wb, f, "Участники", f"Книги участников за {result.year} год", headers, widths)
     r = 3
     for p in result.participants:

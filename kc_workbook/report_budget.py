@@ -74,8 +74,12 @@ def _by_measure(wb, ws, f, result, r: int) -> int:
     ws.merge_range(r, 0, r, last, "В том числе по мероприятиям и ответственным участникам (по данным участников), "
                                   "тыс. руб.", f.bold)
     r += 1
-    heads = ["Мероприятие", "Ответственный участник", "План", "Факт", "Исполнение, %", "", "Примечание"]
-    ws.write_row(r, 0, heads, f.head)
+    heads = ["Мероприятие", "Ответственный участник", "План", "Факт", "Исполнение, %", None, "Примечание"]
+    for c, text in enumerate(heads):
+        if c == 4:
+            ws.merge_range(r, 4, r, 5, text, f.head)
+        elif text is not None:
+            ws.write_string(r, c, text, f.head)
     _fit_height(ws, r, heads, BUDGET_WIDTHS, bold=True)
     r += 1
     for m in b.measures:
@@ -85,7 +89,10 @@ def _by_measure(wb, ws, f, result, r: int) -> int:
         row = [f"{m.code} {m.name}", names[m.responsible].short_name, planned, spent, execution(planned, spent), None,
                note]
         for c, value in enumerate(row):
-            _cell(ws, r, c, value, f.text if c in (0, 1, 6) else f.money())
+            if c == 4:
+                ws.merge_range(r, 4, r, 5, None, f.money())
+            if c != 5:
+                _cell(ws, r, c, value, f.text if c in (0, 1, 6) else f.money())
         _fit_height(ws, r, row, BUDGET_WIDTHS)
         r += 1
     return _reconciliation(ws, f, result, r + 1)
@@ -128,7 +135,7 @@ def _reconciliation(ws, f, result, r: int) -> int:
     return r
 
 
-MEASURE_WIDTHS = [9, 36, 18, 11, 11, 10, 13, 26, 24]
+MEASURE_WIDTHS = [9, 34, 18, 11, 11, 12, 13, 26, 24]
 
 
 def measure_marks(m) -> list[str]:

@@ -42,7 +42,7 @@ def previous_value(res):
     return NO_VALUE if previous is None else previous
 
 
-INDICATOR_WIDTHS = [4, 44, 9, 14, 10, 10, 11, 11, 12, 34]
+INDICATOR_WIDTHS = [4, 40, 9, 18, 10, 10, 11, 11, 12, 34]
 
 
 def indicators_sheet(wb, f, result) -> None:
@@ -115,8 +115,9 @@ def _achievement_chart(wb, ws, first, last, labels, colours, widths) -> None:
                              "серый — нет данных)", "name_font": {"size": 10, "bold": True}})
     chart.set_x_axis({"name": "№ показателя", "num_font": {"size": 9}})
     chart.set_y_axis({"min": 0, "max": 120, "major_unit": 20, "num_format": "0", "num_font": {"size": 9}})
-    chart.set_legend({"position": "bottom"})
+    chart.set_legend({"position": "bottom", "delete_series": [0]})  # the title says what the colours mean
     chart.show_hidden_data()
+    ws.set_h_pagebreaks([last + 1])  # the chart on a page of its own, never cut by a page break
     width = int(sum(w * 7 + 5 for w in widths[:10]) * 0.95)
     ws.insert_chart(last + 2, 0, chart, {"x_offset": 5, "y_offset": 10, "x_scale": width / 480, "y_scale": 1.2})
 
@@ -124,7 +125,7 @@ def _achievement_chart(wb, ws, first, last, labels, colours, widths) -> None:
 def efficiency_sheet(wb, f, result) -> None:
     prog, e = result.program, result.efficiency
     s = prog.settings
-    widths = [12, 56, 16, 60]
+    widths = [12, 54, 22, 56]
     ws = _sheet(wb, f, "Оценка эффективности", f"Оценка эффективности реализации программы за {result.year} год",
                 ["Обозначение", "Показатель оценки", "Значение", "Как рассчитано / почему не определено"], widths,
                 subtitle=f"Методика: {method_text(s.method)}")
@@ -165,7 +166,7 @@ def efficiency_sheet(wb, f, result) -> None:
     ws.write_string(r, 3, thresholds_text(s) if e.verdict else e.reasons.get("verdict", ""), f.plain)
     _fit_height(ws, r, ["", "", "", thresholds_text(s)], widths)
     r += 2
-    ws.write_string(r, 0, "Параметры оценки, применённые при расчёте", f.bold)
+    ws.merge_range(r, 0, r, 3, "Параметры оценки, применённые при расчёте", f.bold)
     r += 1
     for label, value in settings_used(result):
         ws.merge_range(r, 0, r, 1, label, f.text)
@@ -267,5 +268,5 @@ def totals_sheet(wb, f, result) -> None:
                       "points": [{"fill": {"color": CHART_COLOURS[MET]}}, {"fill": {"color": CHART_COLOURS[EXCEEDED]}},
                                  {"fill": {"color": CHART_COLOURS[MISSED]}}, {"fill": {"color": CHART_COLOURS[NO_DATA]}}]})
     chart.set_title({"name": "Достижение показателей", "name_font": {"size": 10, "bold": True}})
-    chart.set_legend({"position": "bottom"})
-    ws.insert_chart(r + 1, 0, chart, {"x_scale": 1.0})
+    chart.set_legend({"none": True})  # every slice is labelled with its name and count
+    ws.insert_chart(r + 1, 0, chart, {"x_scale": 1.0, "y_scale": 1.1})

@@ -10,8 +10,8 @@ from .indicators import MISSED, NO_DATA
 from .problems import ERROR, WARNING
 from .program import SOURCE_LABELS, SOURCES
 from .report_base import GREEN, RED, YELLOW, _fit_height, _money, _ratio, page
-from .report_indicators import (justification, method_text, settings_used, shown, status_label, thresholds_text,
-                                totals, verdict_code)
+from .report_indicators import (justification, method_text, settings_used, shown, status_label, totals,
+                                verdict_code)
 
 # Notes about files that are not workbooks at all: listed apart, never counted as warnings.
 NOTE_CODES = ("lock-file-skipped", "not-a-workbook")
@@ -188,7 +188,6 @@ def about_sheet(wb, f, result) -> None:
                               "с которой задан план; отсутствие случаев — факт равен 0"),
         ("Уровень достижения, %", "СДi × 100: степень достижения показателя по методике оценки эффективности "
                                   f"(не более {_ratio(s.cap)})"),
-        ("Пороги оценки эффективности", thresholds_text(s)),
         ("Методика оценки эффективности", method_text(s.method)),
         *settings_used(result)[1:],
         ("Итоги достижения показателей", "учитываются только показатели с целевым значением на отчётный год; "

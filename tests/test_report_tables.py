@@ -146,3 +146,9 @@ def test_efficiency_sheet_has_no_template_instruction_and_lists_settings(demo):
     assert "Параметры оценки, применённые при расчёте" in texts and "Порог высокой эффективности" in texts
     about = " ".join(str(c.value) for r in wb["О расчёте"].iter_rows() for c in r if c.value)
     assert "отпечаток" in about
+
+
+def test_the_report_with_charts_is_byte_identical_run_to_run(demo, tmp_path):
+    run, _ = demo
+    first = write_workbook(run.result, tmp_path / "a.xlsx").read_bytes()
+    assert write_workbook(run.result, tmp_path / "b.xlsx").read_bytes() == first
