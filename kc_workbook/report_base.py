@@ -27,7 +27,7 @@ FILLS = {RED: ("#FFC7CE", "#9C0006"), GREEN: ("#C6EFCE", "#006100"), GREY: ("#E7
 
 # LibreOffice lays columns out a few per cent wider than Excel does: plan for the wider.
 LIBREOFFICE_SLACK = 1.06
-LINE_HEIGHT = 11.5  # points, a line of 10-pt Arial
+LINE_HEIGHT = 12.2  # points, a line of 10-pt Arial
 CHARS_PER_WIDTH = 1.05  # characters of ordinary text in one unit of column width (bold: less)
 
 

@@ -14,8 +14,6 @@ from .report_base import GREEN, GREY, RED, YELLOW, _cell, _fit_height, _form, _m
 NOT_REPORTED = "не представлена"
 NO_REPORT = "нет сведений"
 
-BUDGET_WIDTHS = [34, 15, 17, 15, 13, 13, 50]
-
 
 def rospis(budget, key: str = "plan_rospis") -> dict | None:
     """The consolidated budget list (сводная бюджетная роспись) on 31 December, by source and
@@ -26,28 +24,31 @@ def rospis(budget, key: str = "plan_rospis") -> dict | None:
 
 def spending_sheet(wb, f, result) -> None:
     b = result.budget
-    year = result.year
-    headers = ["Источник финансирования", "План по паспорту программы, тыс. руб.",
-               "Сводная бюджетная роспись на 31 декабря, тыс. руб.", "Кассовое исполнение, тыс. руб.",
-               "Исполнение к плану по паспорту, %", "Исполнение к сводной бюджетной росписи, %", "Примечание"]
-    widths = BUDGET_WIDTHS
+    listed, january = rospis(b), rospis(b, "plan_rospis_jan")
+    # (header, width, value for a source key); the January list only when it is reported
+    columns = [
+        ("Источник финансирования", 34, lambda k: SOURCE_LABELS.get(k, "Всего")),
+        ("План по паспорту программы, тыс. руб.", 15, lambda k: b.plan[k]),
+        *([("Сводная бюджетная роспись на 1 января, тыс. руб.", 16, lambda k: january.get(k))] if january else []),
+        ("Сводная бюджетная роспись на 31 декабря, тыс. руб.", 17,
+         lambda k: listed.get(k) if listed else NOT_REPORTED),
+        ("Кассовое исполнение, тыс. руб.", 15, lambda k: b.fact[k]),
+        ("Исполнение к плану по паспорту, %", 13, lambda k: b.execution[k]),
+        ("Исполнение к сводной бюджетной росписи, %", 13,
+         lambda k: execution(listed.get(k), b.fact[k]) if listed else None),
+        ("Примечание", 50 - (16 if january else 0), lambda k: _note(b, k)),
+    ]
+    headers = [c[0] for c in columns]
+    widths = [c[1] for c in columns]
     ws, r = _form(wb, f, "Расходы", "Сведения об использовании бюджетных ассигнований",
-                  result.program.name, year, headers, widths)
-    listed = rospis(b)
+                  result.program.name, result.year, headers, widths)
     for key in (*SOURCES, "total"):
         total = key == "total"
-        label = SOURCE_LABELS.get(key, "Всего")
-        plan, fact = b.plan[key], b.fact[key]
-        by_list = listed.get(key) if listed else None
-        note = ""
-        if b.execution[key] is None:
-            note = b.reasons.get("plan") or b.reasons.get("fact") or ("план равен 0" if plan == 0 else "")
-        row = [label, plan, by_list if listed else NOT_REPORTED, fact, b.execution[key],
-               execution(by_list, fact) if listed else None, note]
+        row = [c[2](key) for c in columns]
         for c, value in enumerate(row):
-            if c in (0, 6):
+            if c in (0, len(row) - 1):
                 fmt = f.cell(bold=total)
-            elif c == 2 and not listed:
+            elif value == NOT_REPORTED:
                 fmt = f.cell(GREY)
             else:
                 fmt = f.money(bold=total)
@@ -59,14 +60,20 @@ def spending_sheet(wb, f, result) -> None:
                 "исполнение рассчитано к плану по паспорту программы.")
         ws.merge_range(r, 0, r, len(headers) - 1, text, f.plain)
         r += 1
-    r += 1
-    r = _by_measure(wb, ws, f, result, r)
+    _by_measure(ws, f, result, r + 1, widths)
 
 
-def _by_measure(wb, ws, f, result, r: int) -> int:
+def _note(b, key: str) -> str:
+    if b.execution[key] is not None:
+        return ""
+    return b.reasons.get("plan") or b.reasons.get("fact") or ("план равен 0" if b.plan[key] == 0 else "")
+
+
+def _by_measure(ws, f, result, r: int, widths) -> int:
+    """Seven columns under the table by source, whatever its width; the note in the last one."""
     b = result.budget
     names = result.program.participants
-    last = len(BUDGET_WIDTHS) - 1
+    last = len(widths) - 1
     if not b.measures:
         ws.merge_range(r, 0, r, last, "Мероприятия на год в определении программы не указаны: расходы по "
                                       "мероприятиям и ответственным участникам не приводятся.", f.plain)
@@ -78,9 +85,11 @@ def _by_measure(wb, ws, f, result, r: int) -> int:
     for c, text in enumerate(heads):
         if c == 4:
             ws.merge_range(r, 4, r, 5, text, f.head)
+        elif c == 6:
+            _span(ws, r, 6, last, text, f.head)
         elif text is not None:
             ws.write_string(r, c, text, f.head)
-    _fit_height(ws, r, heads, BUDGET_WIDTHS, bold=True)
+    _fit_height(ws, r, heads, widths, bold=True)
     r += 1
     for m in b.measures:
         planned = sum(m.plan.values())
@@ -91,11 +100,20 @@ def _by_measure(wb, ws, f, result, r: int) -> int:
         for c, value in enumerate(row):
             if c == 4:
                 ws.merge_range(r, 4, r, 5, None, f.money())
-            if c != 5:
-                _cell(ws, r, c, value, f.text if c in (0, 1, 6) else f.money())
-        _fit_height(ws, r, row, BUDGET_WIDTHS)
+            if c == 6:
+                _span(ws, r, 6, last, value, f.text)
+            elif c != 5:
+                _cell(ws, r, c, value, f.text if c in (0, 1) else f.money())
+        _fit_height(ws, r, row, widths)
         r += 1
-    return _reconciliation(ws, f, result, r + 1)
+    return _reconciliation(ws, f, result, r + 1, widths)
+
+
+def _span(ws, r, first, last, value, fmt) -> None:
+    if last > first:
+        ws.merge_range(r, first, r, last, value or "", fmt)
+    else:
+        _cell(ws, r, first, value, fmt)
 
 
 def reconciliation(result) -> list[tuple[str, float, float]]:
@@ -112,8 +130,8 @@ def reconciliation(result) -> list[tuple[str, float, float]]:
     return found
 
 
-def _reconciliation(ws, f, result, r: int) -> int:
-    last = len(BUDGET_WIDTHS) - 1
+def _reconciliation(ws, f, result, r: int, widths) -> int:
+    last = len(widths) - 1
     diffs = reconciliation(result)
     if not diffs:
         if result.budget.measures and all(m.fact is not None for m in result.budget.measures):
@@ -130,7 +148,7 @@ def _reconciliation(ws, f, result, r: int) -> int:
                 "тыс. руб. В итог включено кассовое исполнение; расходы по мероприятиям нужно сверить с ним "
                 "(департамент финансов и ответственные участники; лист «Замечания»).")
         ws.merge_range(r, 0, r, last, text, f.cell(YELLOW))
-        _fit_height(ws, r, [text], [sum(BUDGET_WIDTHS)])
+        _fit_height(ws, r, [text], [sum(widths)])
         r += 1
     return r
 

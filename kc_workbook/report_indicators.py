@@ -8,7 +8,7 @@ from .indicators import MET, MISSED, NO_DATA, NO_TARGET, STATUS_LABELS, round_ha
 from .report_base import GREEN, GREY, RED, _cell, _fit_height, _form, _ratio, _sheet
 
 EXCEEDED = "exceeded"  # issue 11 may add it; until then no result has it
-NO_VALUE = "нет данных"
+NO_VALUE = STATUS_LABELS[NO_DATA]  # a missing value reads as the status does
 NOT_GIVEN = "обоснование не представлено"
 STATUS_COLOURS = {MET: GREEN, EXCEEDED: GREEN, MISSED: RED, NO_DATA: GREY, NO_TARGET: None}
 CHART_COLOURS = {MET: "#70AD47", EXCEEDED: "#548235", MISSED: "#E15759", NO_DATA: "#BFBFBF", NO_TARGET: "#BFBFBF"}

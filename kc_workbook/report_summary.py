@@ -9,7 +9,7 @@ from .consolidate import MISSING, PARTICIPANT_STATUS_LABELS, REJECTED
 from .indicators import MISSED, NO_DATA
 from .problems import ERROR, WARNING
 from .program import SOURCE_LABELS, SOURCES
-from .report_base import GREEN, RED, YELLOW, _fit_height, _money, _ratio, page
+from .report_base import GREEN, RED, YELLOW, _fit_height, _money, _ratio, page, row_height
 from .report_indicators import (justification, method_text, settings_used, shown, status_label, totals,
                                 verdict_code)
 
@@ -20,6 +20,12 @@ SUMMARY_WIDTHS = [5, 36, 11, 11, 28]
 FIX_WARNINGS = ("budget-mismatch", "measure-overspent", "measures-plan-mismatch", "participant-missing")
 SHOWN_MISSED = 8
 SHOWN_FIXES = 8
+SHOWN_REASON = 200  # characters of a reason or a problem on «Сводка»; the whole text is on the other sheets
+SHOWN_LIST = 400
+DEFAULT_ROW = 12.75  # points: a row whose height is not set
+PAGE_HEIGHT = 841.89 - (0.5 + 0.6) * 72 - 40  # A4 portrait less the margins and the footer
+RESERVED = 4 * DEFAULT_ROW + 30  # the lines after the list of fixes
+AFTER_MISSED = 320  # points kept below the missed indicators: spending, participants, a few fixes
 
 
 def problem_counts(result) -> dict[str, int]:
@@ -55,23 +61,36 @@ def summary_sheet(wb, f, result) -> None:
         ws.set_column(c, c, w)
     page(ws, widths, "portrait", scale=100)
     r = 0
+    used = 0.0  # points of the page's height taken so far
+
+    def fit(values, widths_, bold=False, minimum=0.0):
+        nonlocal used
+        height = max(row_height(values, widths_, bold), minimum)
+        if height:
+            ws.set_row(r, height)
+        used += height or DEFAULT_ROW
+
+    def skip():
+        nonlocal r, used
+        r += 1
+        used += DEFAULT_ROW
 
     def line(text, fmt):
         nonlocal r
         ws.merge_range(r, 0, r, 4, text, fmt)
-        _fit_height(ws, r, [text], [full * (0.85 if fmt is f.title else 1.0)], bold=fmt is not f.plain)
+        fit([text], [full * (0.85 if fmt is f.title else 1.0)], bold=fmt is not f.plain)
         r += 1
 
     line(f"Отчёт о реализации муниципальной программы за {result.year} год", f.title)
     line(f"«{prog.name}»", f.plain)
-    r += 1
+    skip()
     e = result.efficiency
     colour = {"high": GREEN, "medium": GREEN, "satisfactory": YELLOW, "unsatisfactory": RED}.get(
         verdict_code(e) if e else None)
     verdict = (f"Эффективность реализации программы: {e.verdict} (ЭР = {_ratio(e.er)})" if e and e.er is not None
                else "Эффективность реализации программы не определена: " + (e.reasons.get("er", "") if e else ""))
     line(verdict, f.cell(colour, bold=True) if colour else f.bold)
-    r += 1
+    skip()
 
     s = totals(result.indicators)
     line(f"Показатели с целевым значением на {result.year} год: {s['total']}. Достигнуто {s['achieved']}"
@@ -81,32 +100,38 @@ def summary_sheet(wb, f, result) -> None:
     by_number = {i.number: i for i in prog.indicators}
     if missed:
         ws.write_row(r, 0, ["№", "Не достигнут показатель", "План", "Факт", "Обоснование отклонения"], f.head)
+        fit([], [])
         r += 1
+        listed = 0
         for res in missed[:SHOWN_MISSED]:
             ind = by_number[res.number]
             reason, lacking = justification(result, res)
+            reason = _short(reason, SHOWN_REASON)
             name = f"{ind.name}, {ind.unit}"
+            if used + row_height([name, reason], [widths[1], widths[4]]) > PAGE_HEIGHT - AFTER_MISSED:
+                break  # the rest of the page is for money, participants and fixes
+            listed += 1
             ws.write_number(r, 0, ind.number, f.int)
             ws.write_string(r, 1, name, f.text)
             ws.write_number(r, 2, res.plan, f.number(ind.precision))
             ws.write_number(r, 3, shown(res.fact, ind.precision), f.number(ind.precision))
             ws.write_string(r, 4, reason, f.cell(RED if lacking else None))
-            _fit_height(ws, r, [None, name, None, None, reason], widths)
+            fit([None, name, None, None, reason], widths)
             r += 1
-        if len(missed) > SHOWN_MISSED:
-            line(f"и ещё {len(missed) - SHOWN_MISSED} — лист «Показатели»", f.plain)
+        if len(missed) > listed:
+            line(f"и ещё {len(missed) - listed} — лист «Показатели»", f.plain)
     undetermined = [x for x in result.indicators if x.status == NO_DATA and x.plan is not None]
     if undetermined:
         text = "Не определены (нет данных): " + "; ".join(
             f"№ {x.number} — {x.reason or status_label(x.status)}" for x in undetermined)
-        line(text, f.plain)
-    r += 1
+        line(_short(text, SHOWN_LIST), f.plain)
+    skip()
 
     b = result.budget
     line("Расходы на реализацию программы, тыс. руб.", f.bold)
     ws.merge_range(r, 0, r, 1, "Источник финансирования", f.head)
     ws.write_row(r, 2, ["План", "Кассовое исполнение", "Исполнение, %"], f.head)
-    _fit_height(ws, r, ["", "", "Кассовое исполнение"], [45, 0, 11], minimum=28, bold=True)
+    fit(["", "", "Кассовое исполнение"], [45, 0, 11], bold=True, minimum=28)
     r += 1
     for key in (*SOURCES, "total"):
         if key != "total" and not b.plan[key] and not b.fact[key]:
@@ -118,28 +143,35 @@ def summary_sheet(wb, f, result) -> None:
                 ws.write_string(r, c, "—", f.cell(bold=total))
             else:
                 ws.write_number(r, c, value, f.money(bold=total))
+        fit([], [])
         r += 1
     if b.execution["total"] is None:
         line("Исполнение не определено: " + (b.reasons.get("plan") or b.reasons.get("fact") or ""), f.plain)
-    r += 1
+    skip()
 
     received = sum(1 for p in result.participants if p.status not in (MISSING, REJECTED))
     line(f"Книги участников: представлены {received} из {len(result.participants)}.", f.bold)
     absent = [p for p in result.participants if p.status in (MISSING, REJECTED)]
     if absent:
-        line("Не представили (или книга отклонена): " + "; ".join(
-            f"{prog.participants[p.code].short_name} — {PARTICIPANT_STATUS_LABELS[p.status]}" for p in absent), f.plain)
-    r += 1
+        line(_short("Не представили (или книга отклонена): " + "; ".join(
+            f"{prog.participants[p.code].short_name} — {PARTICIPANT_STATUS_LABELS[p.status]}" for p in absent),
+            SHOWN_LIST, " (лист «Участники»)"), f.plain)
+    skip()
 
     fixes = what_to_fix(result)
     counts = problem_counts(result)
     line("Что нужно исправить" if fixes else "Исправлять нечего: ошибок нет.", f.bold)
+    shown_fixes = 0
     for text in fixes[:SHOWN_FIXES]:
-        line("• " + text, f.plain)
-    more = len(fixes) - SHOWN_FIXES
+        text = "• " + _short(text, SHOWN_REASON)
+        if used + (row_height([text], [full]) or DEFAULT_ROW) + RESERVED > PAGE_HEIGHT:
+            break  # «Сводка» stays one page: the rest is on «Замечания»
+        line(text, f.plain)
+        shown_fixes += 1
+    more = len(fixes) - shown_fixes
     tail = f"и ещё {more}; " if more > 0 else ""
     line(f"{tail}всего ошибок {counts['errors']}, предупреждений {counts['warnings']} — лист «Замечания».", f.plain)
-    r += 1
+    skip()
     line("Подробно: листы «Показатели», «Расходы», «Мероприятия», «Оценка эффективности»; как рассчитано — лист "
          "«О расчёте».", f.plain)
     ws.activate()
@@ -164,8 +196,8 @@ def what_to_fix(result) -> list[str]:
     return lines
 
 
-def _short(name: str, limit: int = 60) -> str:
-    return name if len(name) <= limit else name[:limit].rsplit(" ", 1)[0] + "…"
+def _short(name: str, limit: int = 60, more: str = "") -> str:
+    return name if len(name) <= limit else name[:limit].rsplit(" ", 1)[0] + "…" + more
 
 
 def about_sheet(wb, f, result) -> None:

@@ -12,6 +12,9 @@ import pytest
 
 import libreoffice
 from kc_workbook.demo import run_demo
+from kc_workbook.indicators import MISSED
+from kc_workbook.problems import Problem
+from kc_workbook.report import write_workbook
 
 pytestmark = pytest.mark.libreoffice
 
@@ -41,18 +44,34 @@ def _require_poppler() -> None:
 
 
 @pytest.fixture(scope="module")
-def pages(program, tmp_path_factory):
-    """[(sheet name, orientation)] for every printed page of the demo's consolidated workbook."""
+def printed(program, tmp_path_factory):
+    """name → [(sheet name, orientation, text)] for every printed page: "demo" is the demo's
+    consolidated workbook, "crowded" the same with long reasons and many errors."""
     libreoffice.require()
     _require_poppler()
     out = tmp_path_factory.mktemp("print")
     run = run_demo(program, out / "demo")
+    crowded = run.result
+    for res in crowded.indicators:
+        res.status, res.justification = MISSED, "ОБРАЗЕЦ: длинное обоснование отклонения. " * 20
+    crowded.problems = crowded.problems + [
+        Problem("value-missing", "ОБРАЗЕЦ: значение не заполнено, хотя участник обязан его представить " * 3,
+                participant="MVD", file="мвд.xlsx", sheet="Данные", cell=f"D{i}") for i in range(40)]
+    books = {"demo": run.workbook, "crowded": write_workbook(crowded, out / "crowded.xlsx")}
     env = {**libreoffice._clean_env(), "LC_ALL": "ru_RU.UTF-8"}
     done = subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{out / 'lo'}", "--convert-to",
-                           "pdf", "--outdir", str(out), str(run.workbook)], capture_output=True, text=True, env=env,
-                          timeout=300)
-    pdf = out / (run.workbook.stem + ".pdf")
-    assert pdf.exists(), done.stderr
+                           "pdf", "--outdir", str(out / "pdf"), *map(str, books.values())], capture_output=True,
+                          text=True, env=env, timeout=300)
+    return {name: _pages(out / "pdf" / (book.stem + ".pdf"), done.stderr) for name, book in books.items()}
+
+
+@pytest.fixture(scope="module")
+def pages(printed):
+    return printed["demo"]
+
+
+def _pages(pdf, log: str) -> list:
+    assert pdf.exists(), log
     count = int(re.search(r"Pages:\s+(\d+)", _run("pdfinfo", str(pdf))).group(1))
     found = []
     for n in range(1, count + 1):
@@ -89,3 +108,9 @@ def test_the_summary_is_one_page_with_what_the_head_needs(pages):
 def test_official_tables_print_their_column_numbers(pages):
     (first, *_) = [t for sheet, _, t in pages if sheet == "Показатели"]
     assert re.search(r"^\s*1\s+2\s+3\s+4\s+5\s+6\s+7\s+8\s+9\s+10\s*$", first, re.M)
+
+
+def test_the_summary_stays_one_page_however_much_there_is_to_say(printed):
+    summary = [t for sheet, _, t in printed["crowded"] if sheet == "Сводка"]
+    assert len(summary) == 1
+    assert "лист «Замечания»" in summary[0] and "и ещё" in summary[0]

@@ -152,3 +152,18 @@ def test_the_report_with_charts_is_byte_identical_run_to_run(demo, tmp_path):
     run, _ = demo
     first = write_workbook(run.result, tmp_path / "a.xlsx").read_bytes()
     assert write_workbook(run.result, tmp_path / "b.xlsx").read_bytes() == first
+
+
+def test_the_budget_lists_of_the_finance_department_get_their_columns_when_reported(program, tmp_path):
+    run = run_demo(program, tmp_path / "demo")
+    b = run.result.budget  # as issue 11's model will carry them
+    b.plan_rospis = {"municipal": 23900.0, "regional": 56.6, "offbudget": 0.0, "total": 23956.6}
+    b.plan_rospis_jan = {"municipal": 23982.1, "regional": 56.6, "offbudget": 0.0, "total": 24038.7}
+    ws = openpyxl.load_workbook(write_workbook(run.result, tmp_path / "r.xlsx"))["Расходы"]
+    headers = [c.value for c in ws[4]]
+    assert headers[2] == "Сводная бюджетная роспись на 1 января, тыс. руб."
+    assert headers[3] == "Сводная бюджетная роспись на 31 декабря, тыс. руб."
+    assert [c.value for c in ws[5]] == list(range(1, 9))
+    total = next(r for r in ws.iter_rows(min_row=6) if r[0].value == "Всего")
+    assert total[3].value == 23956.6 and total[6].value == pytest.approx(23936.6 / 23956.6 * 100)
+    assert not any("не представлена" in str(c.value) for r in ws.iter_rows() for c in r)
