@@ -40,7 +40,7 @@ def column_points(width: float) -> float:
 
 def text_lines(text: str, width: float, bold: bool = False) -> int:
     """How many lines wrapped text takes in a column of this width (greedy word wrap)."""
-    capacity = max(3, int(width * CHARS_PER_WIDTH * (0.9 if bold else 1.0)))
+    capacity = max(3, int(width * CHARS_PER_WIDTH * (0.9 if bold else 1.0)) - 1)  # a character of slack
     lines = 0
     for paragraph in str(text).split("\n"):
         words = [w[i:i + capacity] for w in paragraph.split() for i in range(0, len(w), capacity)]
@@ -166,8 +166,10 @@ def _sheet(wb, f, name: str, title: str, headers: list[str], widths: list[int], 
     return ws
 
 
-def _form(wb, f, name: str, title: str, program_name: str, year: int, headers: list[str], widths: list[float]):
-    """An official table: title, program and year, a header row and a row of column numbers.
+def _form(wb, f, name: str, title: str, program_name: str, year: int, headers: list[str], widths: list[float],
+          repeat: bool = True):
+    """An official table: title, program and year, a header row and a row of column numbers,
+    repeated on every printed page unless ``repeat`` is false (a sheet with other tables below).
     Returns the sheet and the first row of the table's body."""
     ws = wb.add_worksheet(name)
     last = len(headers) - 1
@@ -182,7 +184,8 @@ def _form(wb, f, name: str, title: str, program_name: str, year: int, headers: l
         ws.write_number(4, c, c + 1, f.colnum)
     ws.freeze_panes(5, 0)
     page(ws, widths)
-    ws.repeat_rows(3, 4)
+    if repeat:
+        ws.repeat_rows(3, 4)
     return ws, 5
 
 

@@ -41,7 +41,7 @@ def spending_sheet(wb, f, result) -> None:
     headers = [c[0] for c in columns]
     widths = [c[1] for c in columns]
     ws, r = _form(wb, f, "Расходы", "Сведения об использовании бюджетных ассигнований",
-                  result.program.name, result.year, headers, widths)
+                  result.program.name, result.year, headers, widths, repeat=False)
     for key in (*SOURCES, "total"):
         total = key == "total"
         row = [c[2](key) for c in columns]
@@ -60,6 +60,10 @@ def spending_sheet(wb, f, result) -> None:
                 "исполнение рассчитано к плану по паспорту программы.")
         ws.merge_range(r, 0, r, len(headers) - 1, text, f.plain)
         r += 1
+    # Where the measures' spending disagrees with the total, say so right under the total.
+    r = _reconciliation(ws, f, result, r + 1, widths)
+    if b.measures:  # the measures on a page of their own: the table by source is never split from its total
+        ws.set_h_pagebreaks([r])
     _by_measure(ws, f, result, r + 1, widths)
 
 
@@ -106,7 +110,28 @@ def _by_measure(ws, f, result, r: int, widths) -> int:
                 _cell(ws, r, c, value, f.text if c in (0, 1) else f.money())
         _fit_height(ws, r, row, widths)
         r += 1
-    return _reconciliation(ws, f, result, r + 1, widths)
+    r += 1
+    ws.merge_range(r, 0, r, last, "По ответственным участникам (сумма по их мероприятиям), тыс. руб.", f.bold)
+    r += 1
+    for c, text in enumerate(heads):
+        if c == 0:
+            ws.merge_range(r, 0, r, 1, "Ответственный участник", f.head)
+        elif c == 4:
+            ws.merge_range(r, 4, r, 5, text, f.head)
+        elif c == 6:
+            _span(ws, r, 6, last, text, f.head)
+        elif c in (2, 3):
+            ws.write_string(r, c, text, f.head)
+    r += 1
+    for code, (planned, spent) in b.by_participant().items():
+        ws.merge_range(r, 0, r, 1, names[code].short_name, f.text)
+        _cell(ws, r, 2, planned, f.money())
+        _cell(ws, r, 3, spent, f.money())
+        ws.merge_range(r, 4, r, 5, None, f.money())
+        _cell(ws, r, 4, execution(planned, spent), f.money())
+        _span(ws, r, 6, last, NO_REPORT if spent is None else "", f.text)
+        r += 1
+    return r
 
 
 def _span(ws, r, first, last, value, fmt) -> None:

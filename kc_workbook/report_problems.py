@@ -9,7 +9,7 @@ from .report_base import RED, _cell, _fit_height, _sheet
 from .report_summary import NOTE_CODES
 
 SEVERITY_LABELS = {"error": "ошибка", "warning": "предупреждение"}
-PROBLEM_WIDTHS = [4, 14, 16, 16, 18, 11, 6, 9, 29, 26, 10]
+PROBLEM_WIDTHS = [4, 14, 16, 16, 18, 11, 7, 9, 28, 26, 10]
 
 
 def problems_sheet(wb, f, result) -> None:

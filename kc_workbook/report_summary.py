@@ -75,10 +75,10 @@ def summary_sheet(wb, f, result) -> None:
         r += 1
         used += DEFAULT_ROW
 
-    def line(text, fmt):
+    def line(text, fmt, minimum=0.0):
         nonlocal r
         ws.merge_range(r, 0, r, 4, text, fmt)
-        fit([text], [full * (0.85 if fmt is f.title else 1.0)], bold=fmt is not f.plain)
+        fit([text], [full * (0.85 if fmt is f.title else 1.0)], bold=fmt is not f.plain, minimum=minimum)
         r += 1
 
     line(f"Отчёт о реализации муниципальной программы за {result.year} год", f.title)
@@ -90,12 +90,13 @@ def summary_sheet(wb, f, result) -> None:
     verdict = (f"Эффективность реализации программы: {e.verdict} (ЭР = {_ratio(e.er)})" if e and e.er is not None
                else "Эффективность реализации программы не определена: " + (e.reasons.get("er", "") if e else ""))
     line(verdict, f.cell(colour, bold=True) if colour else f.bold)
-    skip()
 
     s = totals(result.indicators)
+    # a little air under the verdict: the text sits at the foot of a taller row
+    low = f._get(("bold-bottom",), {"bold": True, "text_wrap": True, "valign": "bottom"})
     line(f"Показатели с целевым значением на {result.year} год: {s['total']}. Достигнуто {s['achieved']}"
          + (f", перевыполнено {s['exceeded']}" if s["exceeded"] else "")
-         + f", не достигнуто {s['not_achieved']}, не определено {s['not_determinable']}.", f.bold)
+         + f", не достигнуто {s['not_achieved']}, не определено {s['not_determinable']}.", low, minimum=30)
     missed = [x for x in result.indicators if x.status == MISSED]
     by_number = {i.number: i for i in prog.indicators}
     if missed:
