@@ -78,13 +78,12 @@ class _Formats:
         self.title = wb.add_format({**base, "bold": True, "font_size": 12, "text_wrap": True})
         self.head = wb.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
                                    "align": "center", "valign": "vcenter"})
-        self.colnum = wb.add_format({**base, "border": 1, "align": "center", "font_size": 8, "num_format": "0",
+        self.colnum = wb.add_format({**base, "border": 1, "align": "center", "num_format": "0",
                                      "font_color": "#595959"})
         self.text = wb.add_format({**base, "border": 1, "text_wrap": True})
         self.plain = wb.add_format({**base, "text_wrap": True})
         self.bold = wb.add_format({**base, "bold": True, "text_wrap": True})
         self.bold_box = wb.add_format({**base, "bold": True, "text_wrap": True, "border": 1})
-        self.big = wb.add_format({**base, "bold": True, "font_size": 12, "text_wrap": True})
         self.int = wb.add_format({**base, "border": 1, "num_format": "#,##0"})
         self.when = wb.add_format({**base, "border": 1, "num_format": "dd.mm.yyyy hh:mm"})
         # For conditional formats (they take the cell's own border and number format).
@@ -133,7 +132,7 @@ def page(ws, widths, orientation: str = "landscape", scale: int | None = None) -
     else:
         ws.set_portrait()
     ws.set_margins(left=MARGIN, right=MARGIN, top=0.5, bottom=0.6)
-    ws.set_footer("&L&8&A&C&8Страница &P из &N")
+    ws.set_footer("&L&A&CСтраница &P из &N")  # 10 pt, like the cells
     # Codes and years written as text are meant as text: no "number stored as text" marker.
     ws.ignore_errors({"number_stored_as_text": "A1:XFD1048576"})
     if scale is not None:

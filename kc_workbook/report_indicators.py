@@ -99,7 +99,7 @@ def _achievement_chart(wb, ws, first, last, labels, colours, widths) -> None:
         "values": [name, first, 12, last, 12],
         "points": [{"fill": {"color": c}, "border": {"none": True}} for c in colours],
         "data_labels": {"value": True, "position": "outside_end", "custom": [{"value": t} for t in labels],
-                        "font": {"size": 9}},
+                        "font": {"size": 10}},
         "gap": 60,
     })
     line = wb.add_chart({"type": "line"})
@@ -113,8 +113,8 @@ def _achievement_chart(wb, ws, first, last, labels, colours, widths) -> None:
     chart.combine(line)
     chart.set_title({"name": "Уровень достижения показателей, % (зелёный — достигнут, красный — не достигнут, "
                              "серый — нет данных)", "name_font": {"size": 10, "bold": True}})
-    chart.set_x_axis({"name": "№ показателя", "num_font": {"size": 9}})
-    chart.set_y_axis({"min": 0, "max": 120, "major_unit": 20, "num_format": "0", "num_font": {"size": 9}})
+    chart.set_x_axis({"name": "№ показателя", "num_font": {"size": 10}})
+    chart.set_y_axis({"min": 0, "max": 120, "major_unit": 20, "num_format": "0", "num_font": {"size": 10}})
     chart.set_legend({"position": "bottom", "delete_series": [0]})  # the title says what the colours mean
     chart.show_hidden_data()
     ws.set_h_pagebreaks([last + 1])  # the chart on a page of its own, never cut by a page break
@@ -264,7 +264,7 @@ def totals_sheet(wb, f, result) -> None:
         r += 1
     chart = wb.add_chart({"type": "pie"})
     chart.add_series({"name": "Показатели", "categories": ["Итоги", 3, 0, 6, 0], "values": ["Итоги", 3, 1, 6, 1],
-                      "data_labels": {"value": True, "category": True, "separator": "\n", "font": {"size": 9}},
+                      "data_labels": {"value": True, "category": True, "separator": "\n", "font": {"size": 10}},
                       "points": [{"fill": {"color": CHART_COLOURS[MET]}}, {"fill": {"color": CHART_COLOURS[EXCEEDED]}},
                                  {"fill": {"color": CHART_COLOURS[MISSED]}}, {"fill": {"color": CHART_COLOURS[NO_DATA]}}]})
     chart.set_title({"name": "Достижение показателей", "name_font": {"size": 10, "bold": True}})

@@ -9,7 +9,7 @@ from .report_base import RED, _cell, _fit_height, _sheet
 from .report_summary import NOTE_CODES
 
 SEVERITY_LABELS = {"error": "ошибка", "warning": "предупреждение"}
-PROBLEM_WIDTHS = [4, 14, 16, 16, 18, 11, 7, 9, 28, 26, 10]
+PROBLEM_WIDTHS = [4, 14, 16, 16, 17, 11, 7, 8, 27, 25, 13]
 
 
 def problems_sheet(wb, f, result) -> None:
@@ -18,7 +18,7 @@ def problems_sheet(wb, f, result) -> None:
     widths = PROBLEM_WIDTHS
     ws = _sheet(wb, f, "Замечания", f"Замечания по книгам участников за {result.year} год", headers, widths)
     names = result.program.participants
-    small = f._get(("code",), {"border": 1, "font_size": 8, "font_color": "#595959", "text_wrap": True})
+    small = f._get(("code",), {"border": 1, "font_color": "#595959", "text_wrap": True})
     r = 3
     problems = [p for p in result.problems if p.code not in NOTE_CODES]
     notes = [p for p in result.problems if p.code in NOTE_CODES]

@@ -73,13 +73,18 @@ def pages(printed):
 def _pages(pdf, log: str) -> list:
     assert pdf.exists(), log
     count = int(re.search(r"Pages:\s+(\d+)", _run("pdfinfo", str(pdf))).group(1))
+    boxes = _run("pdftotext", "-bbox", str(pdf), "-").split("<page ")[1:]
+    assert len(boxes) == count
     found = []
     for n in range(1, count + 1):
         size = re.search(r"size:\s+([\d.]+) x ([\d.]+)", _run("pdfinfo", "-f", str(n), "-l", str(n), str(pdf)))
         width, height = float(size.group(1)), float(size.group(2))
         text = _run("pdftotext", "-f", str(n), "-l", str(n), "-layout", str(pdf), "-")
         footer = re.search(r"^\s*(\S.*?)\s{2,}Страница \d+ из \d+", text, re.M)
-        found.append((footer.group(1).strip() if footer else None, LANDSCAPE if width > height else PORTRAIT, text))
+        words = re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<', boxes[n - 1])
+        smallest = min((float(y1) - float(y0), word) for y0, y1, word in words)
+        found.append((footer.group(1).strip() if footer else None, LANDSCAPE if width > height else PORTRAIT, text,
+                      smallest))
     return found
 
 
@@ -89,7 +94,7 @@ def _run(*args) -> str:
 
 def test_every_sheet_prints_on_a4_in_its_orientation_and_page_count(pages):
     by_sheet: dict[str, list[str]] = {}
-    for sheet, orientation, _ in pages:
+    for sheet, orientation, *_ in pages:
         by_sheet.setdefault(sheet, []).append(orientation)
     assert set(by_sheet) == set(EXPECTED)
     for sheet, (orientation, most) in EXPECTED.items():
@@ -98,7 +103,7 @@ def test_every_sheet_prints_on_a4_in_its_orientation_and_page_count(pages):
 
 
 def test_the_summary_is_one_page_with_what_the_head_needs(pages):
-    (text,) = [t for sheet, _, t in pages if sheet == "Сводка"]
+    (text,) = [t for sheet, _, t, _ in pages if sheet == "Сводка"]
     assert "Эффективность реализации программы: удовлетворительная (ЭР = 0,730)" in text
     assert "Достигнуто 8, не достигнуто 3" in text
     assert "24 038,7" in text and "23 936,6" in text  # thousands separated, as Russian LibreOffice shows them
@@ -106,11 +111,18 @@ def test_the_summary_is_one_page_with_what_the_head_needs(pages):
 
 
 def test_official_tables_print_their_column_numbers(pages):
-    (first, *_) = [t for sheet, _, t in pages if sheet == "Показатели"]
+    (first, *_) = [t for sheet, _, t, _ in pages if sheet == "Показатели"]
     assert re.search(r"^\s*1\s+2\s+3\s+4\s+5\s+6\s+7\s+8\s+9\s+10\s*$", first, re.M)
 
 
 def test_the_summary_stays_one_page_however_much_there_is_to_say(printed):
-    summary = [t for sheet, _, t in printed["crowded"] if sheet == "Сводка"]
+    summary = [t for sheet, _, t, _ in printed["crowded"] if sheet == "Сводка"]
     assert len(summary) == 1
     assert "лист «Замечания»" in summary[0] and "и ещё" in summary[0]
+
+
+def test_no_text_prints_below_8_pt(printed):
+    """pdftotext's word boxes are 1,3 times the font size high (Liberation Sans)."""
+    for name, pages in printed.items():
+        for number, (sheet, _, _, (height, word)) in enumerate(pages, start=1):
+            assert height / 1.3 >= 8 - 0.1, (name, number, sheet, word, round(height / 1.3, 1))
