@@ -17,7 +17,7 @@ from .report_indicators import (justification, method_text, settings_used, shown
 NOTE_CODES = ("lock-file-skipped", "not-a-workbook")
 SUMMARY_WIDTHS = [5, 36, 11, 11, 28]
 # Warnings the head should see among what must be fixed (the others are for the executor).
-FIX_WARNINGS = ("budget-mismatch", "measure-overspent", "measures-plan-mismatch", "participant-missing")
+FIX_WARNINGS = ("budget-mismatch", "measure-overspent", "measures-plan-mismatch")
 SHOWN_MISSED = 8
 SHOWN_FIXES = 8
 SHOWN_REASON = 200  # characters of a reason or a problem on «Сводка»; the whole text is on the other sheets
@@ -123,8 +123,11 @@ def summary_sheet(wb, f, result) -> None:
             line(f"и ещё {len(missed) - listed} — лист «Показатели»", f.plain)
     undetermined = [x for x in result.indicators if x.status == NO_DATA and x.plan is not None]
     if undetermined:
+        why: dict[str, list[int]] = {}  # one reason, all its indicators
+        for x in undetermined:
+            why.setdefault(x.reason or status_label(x.status), []).append(x.number)
         text = "Не определены (нет данных): " + "; ".join(
-            f"№ {x.number} — {x.reason or status_label(x.status)}" for x in undetermined)
+            f"№ {', '.join(map(str, numbers))} — {reason}" for reason, numbers in why.items())
         line(_short(text, SHOWN_LIST), f.plain)
     skip()
 
@@ -184,9 +187,8 @@ def what_to_fix(result) -> list[str]:
     by_number = {i.number: i for i in result.program.indicators}
 
     def who(p):
-        if p.participant in names:
-            return names[p.participant].short_name + ": "
-        return f"{p.file}: " if p.file else ""
+        name = names[p.participant].short_name if p.participant in names else p.file or ""
+        return "" if not name or name in p.message else name + ": "
 
     lines = [who(p) + p.message for p in result.problems if p.severity == ERROR and p.code not in NOTE_CODES]
     for res in result.indicators:
