@@ -10,7 +10,7 @@ from .indicators import MISSED, NO_DATA
 from .problems import ERROR, WARNING
 from .program import SOURCE_LABELS, SOURCES
 from .report_base import GREEN, RED, YELLOW, _fit_height, _money, _ratio, page, row_height
-from .report_indicators import (justification, method_text, settings_used, shown, status_label, totals,
+from .report_indicators import (justification, settings_used, shown, status_label, totals,
                                 verdict_code)
 
 # Notes about files that are not workbooks at all: listed apart, never counted as warnings.
@@ -223,8 +223,7 @@ def about_sheet(wb, f, result) -> None:
                               "с которой задан план; отсутствие случаев — факт равен 0"),
         ("Уровень достижения, %", "СДi × 100: степень достижения показателя по методике оценки эффективности "
                                   f"(не более {_ratio(s.cap)})"),
-        ("Методика оценки эффективности", method_text(s.method)),
-        *settings_used(result)[1:],
+        *settings_used(result),
         ("Итоги достижения показателей", "учитываются только показатели с целевым значением на отчётный год; "
                                          "доли в сумме дают 100 %"),
         ("Итог расходов", "кассовое исполнение по данным департамента финансов; расходы по мероприятиям — по "

@@ -167,3 +167,11 @@ def test_the_budget_lists_of_the_finance_department_get_their_columns_when_repor
     total = next(r for r in ws.iter_rows(min_row=6) if r[0].value == "Всего")
     assert total[3].value == 23956.6 and total[6].value == pytest.approx(23936.6 / 23956.6 * 100)
     assert not any("не представлена" in str(c.value) for r in ws.iter_rows() for c in r)
+
+
+def test_every_kind_of_problem_has_a_russian_name():
+    from kc_workbook.problems import CATALOGUE, TITLES, problem_title
+
+    assert set(TITLES) == set(CATALOGUE)
+    assert all(problem_title(code) != code for code in CATALOGUE)
+    assert problem_title("no-such-kind") == "no-such-kind"
