@@ -9,7 +9,7 @@ from .report_base import RED, _cell, _fit_height, _sheet
 from .report_summary import NOTE_CODES
 
 SEVERITY_LABELS = {"error": "ошибка", "warning": "предупреждение"}
-PROBLEM_WIDTHS = [4, 14, 16, 16, 17, 11, 7, 8, 27, 25, 13]
+PROBLEM_WIDTHS = [4, 14, 16, 16, 16, 11, 7, 10, 27, 25, 13]
 
 
 def problems_sheet(wb, f, result) -> None:
