@@ -256,8 +256,8 @@ def history_cmd(program_path, records_dir, out_file, json_file):
 
 
 def _print_result(result) -> None:
-    from .sentences import execution_text, indicator_line, participants_line, verdict_text
-    from .vocabulary import ACCEPTED, INDICATOR_STATUS
+    from .sentences import execution_text, indicator_line, participants_line, problem_counts, verdict_text
+    from .vocabulary import ACCEPTED, ERROR, INDICATOR_STATUS
 
     click.echo(f"Книги участников: {participants_line(result)}")
     for p in result.participants:
@@ -269,8 +269,10 @@ def _print_result(result) -> None:
         click.echo(f"  {r.number:>2}. {indicator_line(r)}")
     click.echo(f"Исполнение расходов: {execution_text(result)}")
     click.echo(f"Эффективность реализации: {verdict_text(result)}")
-    errors = [p for p in result.problems if p.severity == "error"]
-    click.echo(f"Замечания: ошибок {len(errors)}, предупреждений {result.count('warning')}")
+    errors = [p for p in result.problems if p.severity == ERROR]
+    counts = problem_counts(result)  # as «Сводка» counts them: skipped non-workbook files apart
+    click.echo(f"Замечания: ошибок {counts['errors']}, предупреждений {counts['warnings']}"
+               + (f"; пропущено файлов, не являющихся книгами: {counts['skipped']}" if counts["skipped"] else ""))
     for p in errors[:10]:
         click.echo(f"  {p}")
     if len(errors) > 10:

@@ -96,6 +96,80 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 }
 
 
+# code: the kind of problem in a few Russian words (the «Замечания» sheet names kinds by these;
+# the code itself stays in the JSON and in the sheet's last column).
+TITLES: dict[str, str] = {
+    "program-unreadable": "определение программы не читается",
+    "sheet-missing": "нет листа",
+    "column-missing": "нет столбца",
+    "field-missing": "не заполнено поле",
+    "value-invalid": "недопустимое значение",
+    "code-duplicate": "повторяющийся код",
+    "participant-unknown": "неизвестный участник",
+    "task-unknown": "неизвестная задача",
+    "input-no-supplier": "не указан, кто представляет значение",
+    "formula-syntax": "ошибка в формуле",
+    "formula-unknown-input": "неизвестный код в формуле",
+    "indicator-unknown": "неизвестный показатель",
+    "target-missing": "не указано целевое значение",
+    "target-not-number": "целевое значение не число",
+    "funding-not-number": "сумма финансирования не число",
+    "funding-sum-mismatch": "сумма по источникам не равна итогу",
+    "setting-invalid": "недопустимая настройка оценки",
+    "measures-plan-mismatch": "план мероприятий не равен финансированию",
+    "lock-file-skipped": "служебный файл Excel пропущен",
+    "not-a-workbook": "файл не является книгой",
+    "file-unreadable": "книга не читается",
+    "workbook-not-ours": "чужая книга",
+    "workbook-other-program": "книга другой программы",
+    "workbook-wrong-year": "книга за другой год",
+    "workbook-unknown-participant": "неизвестный участник",
+    "workbook-outdated": "книга прежней редакции",
+    "workbook-duplicate": "повторная книга не учтена",
+    "participant-missing": "книга не представлена",
+    "file-wrong-format": "файл не в формате книги",
+    "file-too-large": "файл слишком велик",
+    "archive-suspicious": "подозрительный архив",
+    "xml-doctype": "опасное содержимое XML",
+    "sheet-too-large": "лишние ячейки далеко за формой",
+    "workbook-password": "книга под паролем",
+    "workbook-macros": "книга с макросами",
+    "input-not-found": "нет строки исходных данных",
+    "input-repeated": "строка повторяется",
+    "input-unexpected": "лишнее значение",
+    "value-missing": "значение не заполнено",
+    "value-as-text": "число введено как текст",
+    "value-not-number": "не число",
+    "value-date": "число превратилось в дату",
+    "value-formula-error": "ошибка формулы в ячейке",
+    "value-fraction": "нужно целое число",
+    "value-below-bound": "значение меньше допустимого",
+    "ratio-exceeded": "часть больше целого",
+    "measure-not-found": "нет строки мероприятия",
+    "measure-status-invalid": "не указан статус мероприятия",
+    "measure-reason-missing": "не указана причина невыполнения",
+    "measure-overspent": "расходы больше плана",
+    "budget-mismatch": "расходы не сходятся с данными финансов",
+    "budget-overspent": "расходы больше финансирования",
+    "value-out-of-line": "значение расходится со связанным",
+    "justification-missing": "нет обоснования отклонения",
+    "indicator-undeterminable": "показатель не рассчитан",
+    "value-jump": "резкое изменение к прошлому году",
+    "record-unreadable": "запись года не читается",
+    "record-foreign": "чужой файл в папке записей",
+    "record-other-definition": "год сведён по другой редакции",
+    "record-fact-conflict": "факты года расходятся",
+}
+
+
+def problem_title(code: str) -> str:
+    """The kind of problem in Russian; the code itself when it has no name yet."""
+    if code in TITLES:
+        return TITLES[code]
+    entry = CATALOGUE.get(code, ())
+    return entry[2] if len(entry) > 2 else code
+
+
 @dataclass(frozen=True)
 class Problem:
     code: str

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .notation import format_money, format_number, format_percent, format_ratio
-from .vocabulary import EFFICIENCY, INDICATOR_STATUS
+from .vocabulary import EFFICIENCY, ERROR, INDICATOR_STATUS, NOTE, WARNING
 
 
 def verdict_text(result) -> str:
@@ -35,3 +35,8 @@ def indicator_line(r) -> str:
 
 def participants_line(result) -> str:
     return f"приняты {result.accepted} из {len(result.participants)}"
+
+
+def problem_counts(result) -> dict[str, int]:
+    """errors, warnings, and notes (skipped files that are not workbooks: never counted as warnings)."""
+    return {"errors": result.count(ERROR), "warnings": result.count(WARNING), "skipped": result.count(NOTE)}

@@ -190,7 +190,7 @@ def test_totals_add_up_to_100_percent(measured, tmp_path):
     result = make()
     rows = CalamineWorkbook.from_path(str(write_workbook(result, tmp_path / "r.xlsx"))) \
         .get_sheet_by_name("Итоги").to_python(skip_empty_area=False)
-    counts = [r[1] for r in rows[3:7]]
+    counts = [r[1] for r in rows[3:7]]  # achieved, exceeded, not achieved, not determinable
     shares = [r[2] for r in rows[3:7]]
     assert counts == [8, 0, 3, 0] and sum(shares) == pytest.approx(100.0)
 
@@ -211,8 +211,9 @@ def test_spending_sheet_by_source_participant_and_measure(measured, tmp_path):
     _, make = measured
     rows = CalamineWorkbook.from_path(str(write_workbook(make(), tmp_path / "r.xlsx"))) \
         .get_sheet_by_name("Расходы").to_python(skip_empty_area=False)
-    by_label = {r[0]: r[1:4] for r in rows if r and r[0]}
-    assert by_label["Бюджет муниципального образования"] == [23982.1, 23500.0, 98.0]
-    assert by_label["Внебюджетные источники"][2] == ""  # plan of 0: no percentage
-    assert by_label["МКУ «КЧГУ ГЗ»"] == [15000.0, 15500.0, 103.3]
-    assert by_label["М-2 Защищенность школ"] == [9038.7, 8056.6, 89.1]
+    by_label = {r[0]: r for r in rows if r and r[0]}
+    muni = by_label["Бюджет муниципального образования"]  # passport plan, budget list, cash execution, %
+    assert [muni[1], muni[3], muni[4]] == [23982.1, 23500.0, 98.0]  # 23 500,0 / 23 982,1 = 97,99 %
+    assert by_label["Внебюджетные источники"][4] == ""  # plan of 0: no percentage
+    assert by_label["МКУ «КЧГУ ГЗ»"][2:5] == [15000.0, 15500.0, 103.3]
+    assert by_label["М-2 Защищенность школ"][2:5] == [9038.7, 8056.6, 89.1]

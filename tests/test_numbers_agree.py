@@ -43,7 +43,8 @@ def consolidated(program, tmp_path, **changes):
     data = json.loads(write_json(result, tmp_path / "r.json").read_text(encoding="utf-8"))
     rows = CalamineWorkbook.from_path(str(write_workbook(result, tmp_path / "r.xlsx"))) \
         .get_sheet_by_name("Показатели").to_python(skip_empty_area=False)
-    sheet = {int(r[0]): r for r in rows[3:] if isinstance(r[0], float)}
+    # the official table: №, name, unit, last year, plan, fact, deviation, level, status, reason
+    sheet = {int(r[0]): r for r in rows if isinstance(r[0], float) and isinstance(r[1], str) and r[1]}
     return result, {i["number"]: i for i in data["indicators"]}, sheet
 
 
@@ -54,7 +55,7 @@ def test_a_fact_on_the_target_at_its_precision_is_shown_and_decided_alike(progra
     r = indicator(result, 1)
     assert (r.fact, r.status, r.achievement, r.deviation, r.level) == (35.71, "met", 1.0, 0.0, 100.0)
     assert data[1]["fact"] == 35.71 and data[1]["fact_exact"] == 35.705 and data[1]["status"] == "met"
-    assert sheet[1][6] == 35.71 and sheet[1][9] == "достигнут"
+    assert sheet[1][5] == 35.71 and sheet[1][6] == 0 and sheet[1][7] == 100 and sheet[1][8] == "достигнут"
 
 
 @pytest.mark.parametrize("done, planned, exact", [(35, 44, "79.545"), (31, 39, "79.487")])
@@ -64,7 +65,7 @@ def test_two_facts_shown_alike_get_the_same_status(program, tmp_path, done, plan
     r = indicator(result, 10)
     assert float(r.fact_exact) == pytest.approx(float(exact), abs=5e-4)
     assert (r.fact, r.status, r.level, r.achievement) == (79.5, "missed", 99.4, 0.994)  # 79,5 / 80 = 99,375 %
-    assert data[10]["precision"] == 1 and sheet[10][6] == 79.5
+    assert data[10]["precision"] == 1 and sheet[10][5] == 79.5 and sheet[10][7] == 99.4 and sheet[10][8] == "не достигнут"
 
 
 def test_an_exact_tie_rounds_half_up_not_down_by_binary_noise(program, tmp_path):

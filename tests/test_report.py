@@ -12,7 +12,7 @@ from kc_workbook.consolidate import consolidate
 from kc_workbook.report import write_json, write_workbook
 
 SHEETS = ["Сводка", "Показатели", "Оценка эффективности", "Итоги", "Расходы", "Мероприятия", "Исходные данные",
-          "Участники", "Замечания"]
+          "Участники", "Замечания", "О расчёте"]
 
 
 @pytest.fixture
@@ -34,17 +34,17 @@ def test_every_sheet_is_there(written):
 def test_indicator_rows_carry_plan_fact_and_status(written):
     result, out, _ = written
     rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("Показатели").to_python(skip_empty_area=False)
-    body = {int(r[0]): r for r in rows[3:14]}
-    assert body[5][9] == "нет данных"  # CRIMES_JUVENILE was not a number
-    assert body[3][5] == 55 and body[3][6] == 56 and body[3][9] == "достигнут"
-    assert body[11][9] == "не достигнут"
+    body = {int(r[0]): r for r in rows[5:16]}
+    assert body[5][8] == "нет данных" and body[5][5] == "нет данных"  # CRIMES_JUVENILE was not a number
+    assert body[3][4] == 55 and body[3][5] == 56 and body[3][8] == "достигнут"
+    assert body[11][8] == "не достигнут"
 
 
 def test_problems_sheet_names_file_sheet_and_cell(written):
     _, out, _ = written
     rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("Замечания").to_python(skip_empty_area=False)
-    found = [(r[2], r[4], r[5], r[6]) for r in rows[3:]]
-    assert ("value-not-number", "ответ mvd.xlsx", "Данные", "D7") in found
+    found = [(r[10], r[2], r[4], r[5], r[6]) for r in rows[3:]]
+    assert ("value-not-number", "не число", "ответ mvd.xlsx", "Данные", "D7") in found
 
 
 def test_provenance_of_every_value(written, program):
