@@ -11,8 +11,8 @@ inserting those rows into the sheet's ``<sheetData>`` and widening its ``<dimens
 
 The XML of a row is what XlsxWriter writes for the same ``write_string`` / ``write_number`` /
 ``write_blank`` calls in constant-memory mode (tests/test_speed_writer.py holds it to that),
-and the package keeps XlsxWriter's entry order, timestamps and compression: the same input
-gives the same bytes.
+and the package keeps XlsxWriter's entry order, timestamps, attributes and compression (the
+spliced sheet at deflate level 1): the same input gives the same bytes.
 
 Tied to XlsxWriter in two places: ``Format._get_xf_index()`` (the style number a format gets
 in styles.xml; XlsxWriter assigns it on first use) and the part name
@@ -71,9 +71,10 @@ class FastRows:
         self.ws = ws
         self.first = self.last = None
         self.last_col = -1
-        self._fh = tempfile.TemporaryFile(mode="w+", encoding="utf-8", newline="", dir=tmpdir)
-        self._tails: dict = {}  # (value, format) → the XML after a cell's reference
+        self._fh = tempfile.TemporaryFile(dir=tmpdir)  # the rows' XML, UTF-8
+        self._tails: dict = {}  # (text, id(format)) → the XML after a cell's reference
         self._styles: dict = {}  # id(format) → ' s="n"'
+        self._keep: list = []
         self._buffer: list[str] = []
 
     def _style(self, fmt) -> str:
@@ -82,31 +83,21 @@ class FastRows:
         if style is None:
             style = f' s="{fmt._get_xf_index()}"' if fmt is not None else ""
             self._styles[key] = style
+            self._keep.append(fmt)  # ids stay unique while the format lives
         return style
 
     def _tail(self, value, fmt) -> str:
-        key = (value.__class__, value, id(fmt))
-        try:
-            return self._tails[key]
-        except (KeyError, TypeError):
-            pass
+        """The XML of a cell after its reference."""
         style = self._style(fmt)
         if value is None:
-            tail = f"{style}/>"
-        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            return f"{style}/>"
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
             if not math.isfinite(value):
                 raise ValueError(f"not a finite number: {value!r}")
-            tail = f"{style}><v>{value:.16G}</v></c>"
-        elif isinstance(value, dt.datetime):  # as write_datetime: a serial number in the cell's format
-            tail = f"{style}><v>{self.ws._convert_date_time(value):.16G}</v></c>"
-        else:
-            tail = style + _text(str(value))
-        if len(self._tails) < 50_000:  # bounded: memory stays flat in N
-            try:
-                self._tails[key] = tail
-            except TypeError:
-                pass
-        return tail
+            return f"{style}><v>{value:.16G}</v></c>"
+        if isinstance(value, dt.datetime):  # as write_datetime: a serial number in the cell's format
+            return f"{style}><v>{self.ws._convert_date_time(value):.16G}</v></c>"
+        return style + _text(str(value))
 
     def add(self, r: int, cells, height: float | None = None) -> None:
         if self.last is not None and r <= self.last:
@@ -119,26 +110,33 @@ class FastRows:
         pixels = ws.default_row_height if height is None else int(height * 4.0 / 3.0 + 0.5)
         extra = ' x14ac:dyDescent="0.25"' if ws.excel_version == 2010 else ""
         if pixels != ws.original_row_height or pixels != ws.default_row_height:
-            row = f'<row r="{r + 1}" ht="{pixels * 0.75:.16g}" customHeight="1"{extra}>'
+            parts = [f'<row r="{r + 1}" ht="{pixels * 0.75:.16g}" customHeight="1"{extra}>']
         else:
-            row = f'<row r="{r + 1}"{extra}>'
+            parts = [f'<row r="{r + 1}"{extra}>']
         number = str(r + 1)
-        tail = self._tail
-        parts = [row]
+        tails = self._tails
+        last_col = -1
         for c, (value, fmt) in enumerate(cells):
-            if value is None and fmt is None:
-                continue  # XlsxWriter ignores a blank cell without a format
-            parts.append(f'<c r="{_COLUMNS[c]}{number}"')
-            parts.append(tail(value, fmt))
-            if c > self.last_col:
-                self.last_col = c
+            # The same text in the same format recurs down a column (code, name, file…): render it once.
+            key = (value, id(fmt)) if value.__class__ is str else None
+            tail = tails.get(key) if key else None
+            if tail is None:
+                if value is None and fmt is None:
+                    continue  # XlsxWriter ignores a blank cell without a format
+                tail = self._tail(value, fmt)
+                if key and len(tails) < 50_000:  # bounded: memory stays flat in N
+                    tails[key] = tail
+            parts.append(f'<c r="{_COLUMNS[c]}{number}"{tail}')
+            last_col = c
+        if last_col > self.last_col:
+            self.last_col = last_col
         parts.append("</row>")
         self._buffer.append("".join(parts))
         if len(self._buffer) >= 512:
             self._flush()
 
     def _flush(self) -> None:
-        self._fh.write("".join(self._buffer))
+        self._fh.write("".join(self._buffer).encode("utf-8"))
         self._buffer.clear()
 
     def dimension(self) -> str:
@@ -164,7 +162,7 @@ class FastRows:
             chunk = self._fh.read(1 << 16)
             if not chunk:
                 break
-            out.write(chunk.encode("utf-8"))
+            out.write(chunk)
         out.write(tail.encode("utf-8"))
 
     def close(self) -> None:
@@ -207,6 +205,10 @@ def splice(path: str | Path, sheets: list[FastRows]) -> None:
                 head, count = _DIMENSION.subn(f'<dimension ref="{sheet.dimension()}"/>', head, count=1)
                 if count != 1:
                     raise RuntimeError(f"no <dimension> in {info.filename}")
+                # Deflate level 1: a third of level 6's time on the large sheet, for a part about a fifth
+                # larger. (ZipFile.open ignores the archive's compresslevel for a given ZipInfo; the
+                # attribute is ZipInfo's own, also under this name since Python 3.13 renamed it.)
+                new._compresslevel = 1
                 with dst.open(new, "w") as out:
                     sheet.write_into(out, head, tail)
         os.replace(tmp, path)
