@@ -112,7 +112,7 @@ def read_submission(path: str | Path, program: Program, year: int | None = None,
     sub.kind = found.kind
     sub.recorded_at = found.recorded_at
     try:
-        _read(sub, program, year)
+        _read(sub, program, year, found.data)
     except Exception as exc:  # a broken file must never stop the others
         from python_calamine import PasswordError
 
@@ -123,10 +123,15 @@ def read_submission(path: str | Path, program: Program, year: int | None = None,
     return sub
 
 
-def _read(sub: Submission, program: Program, year: int | None) -> None:
+def _read(sub: Submission, program: Program, year: int | None, data: bytes | None = None) -> None:
     from python_calamine import CalamineWorkbook
 
-    workbook = CalamineWorkbook.from_path(str(sub.path))
+    if data is not None:  # the bytes preflight read: the file is opened once
+        import io
+
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    else:
+        workbook = CalamineWorkbook.from_path(str(sub.path))
     sheets = {}
     for sheet_name in workbook.sheet_names:
         sheet = workbook.get_sheet_by_name(sheet_name)
