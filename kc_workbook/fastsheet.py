@@ -72,7 +72,7 @@ class FastRows:
         self.first = self.last = None
         self.last_col = -1
         self._fh = tempfile.TemporaryFile(dir=tmpdir)  # the rows' XML, UTF-8
-        self._tails: dict = {}  # (text, id(format)) → the XML after a cell's reference
+        self._tails: dict = {}  # (class, value, id(format)) → the XML after a cell's reference
         self._styles: dict = {}  # id(format) → ' s="n"'
         self._keep: list = []
         self._buffer: list[str] = []
@@ -117,9 +117,13 @@ class FastRows:
         tails = self._tails
         last_col = -1
         for c, (value, fmt) in enumerate(cells):
-            # The same text in the same format recurs down a column (code, name, file…): render it once.
-            key = (value, id(fmt)) if value.__class__ is str else None
-            tail = tails.get(key) if key else None
+            # The same value in the same format recurs down a column (code, name, file, total…):
+            # render it once. The class is in the key, so that 1, 1.0 and True stay apart.
+            key = (value.__class__, value, id(fmt))
+            try:
+                tail = tails.get(key)
+            except TypeError:  # an unhashable value
+                key, tail = None, None
             if tail is None:
                 if value is None and fmt is None:
                     continue  # XlsxWriter ignores a blank cell without a format
