@@ -63,7 +63,8 @@ class FastRows:
 
     ``add(r, cells, height)``: ``cells`` are ``(value, format)`` pairs from column 0; a value is
     None (a blank cell with its format), an int or float (a number), a datetime (a serial
-    number), or anything else (its ``str()`` as text) — the rules of ``report._cell``. Rows go top to bottom, below every row
+    number), or anything else (its ``str()`` as text) — the rules of ``report._cell``; the
+    height is in points, as ``set_row`` takes it. Rows go top to bottom, below every row
     XlsxWriter itself writes in that sheet.
     """
 
@@ -147,7 +148,9 @@ class FastRows:
         """The sheet's used range, XlsxWriter's cells and these rows together."""
         ws = self.ws
         rows = [x for x in (ws.dim_rowmin, ws.dim_rowmax, self.first, self.last) if x is not None]
-        cols = [x for x in (ws.dim_colmin, ws.dim_colmax) if x is not None] + ([0, self.last_col] if self.last_col >= 0 else [])
+        cols = [x for x in (ws.dim_colmin, ws.dim_colmax) if x is not None]
+        if self.last_col >= 0:
+            cols += [0, self.last_col]
         if not rows or not cols:
             return "A1"
         first = f"{_column(min(cols))}{min(rows) + 1}"
