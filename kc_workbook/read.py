@@ -131,7 +131,7 @@ def read_submission(path: str | Path, program: Program, year: int | None = None,
     sub.kind = found.kind
     sub.recorded_at = found.recorded_at
     try:
-        _read(sub, program, year)
+        _read(sub, program, year, found.data)
     except Exception as exc:  # a broken file must never stop the others
         from python_calamine import PasswordError
 
@@ -142,9 +142,9 @@ def read_submission(path: str | Path, program: Program, year: int | None = None,
     return sub
 
 
-def _read(sub: Submission, program: Program, year: int | None) -> None:
+def _read(sub: Submission, program: Program, year: int | None, data: bytes | None = None) -> None:
     """Put the steps together on ``sub``: each step only returns what it found."""
-    sheets, too_large = _load_sheets(sub.path, Where(sub.name))
+    sheets, too_large = _load_sheets(sub.path, Where(sub.name), data)
     if too_large:
         sub.problems.append(too_large)
         return
@@ -180,10 +180,15 @@ def _read(sub: Submission, program: Program, year: int | None) -> None:
     sub.problems += problems
 
 
-def _load_sheets(path: Path, where: Where) -> tuple[dict[str, list], Problem | None]:
+def _load_sheets(path: Path, where: Where, data: bytes | None = None) -> tuple[dict[str, list], Problem | None]:
     from python_calamine import CalamineWorkbook
 
-    workbook = CalamineWorkbook.from_path(str(path))
+    if data is not None:  # the bytes preflight read: the file is opened once
+        import io
+
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    else:
+        workbook = CalamineWorkbook.from_path(str(path))
     sheets = {}
     for sheet_name in workbook.sheet_names:
         sheet = workbook.get_sheet_by_name(sheet_name)

@@ -18,6 +18,7 @@ from pathlib import Path
 from .cells import row_height
 from .consolidate import Consolidation
 from .indicators import summarise_gaps
+from .fastsheet import FastRows, splice
 from .output import atomic_path, write_text_atomic
 from .report_base import DEFAULT_FONT, GREEN, RED, YELLOW, _cell, _fit_height, _Formats, _sheet
 from .report_budget import measures_sheet as _measures
@@ -68,19 +69,22 @@ def write_workbook(result: Consolidation, path: str | Path) -> Path:
         _totals(wb, f, result)
         _spending(wb, f, result)
         _measures(wb, f, result)
-        _inputs(wb, f, result)
+        fast = [_inputs(wb, f, result)]
         _participants(wb, f, result)
         _problems(wb, f, result)
         _about(wb, f, result)
         wb.close()
+        splice(tmp, fast)
     return Path(path)
 
 
-def _inputs(wb, f, result: Consolidation) -> None:
+def _inputs(wb, f, result: Consolidation) -> FastRows:
+    """The provenance of every value: its rows go to the XML directly (fastsheet), not cell by cell."""
     headers = ["Код", "Исходные данные", "Ед. изм.", "Участник", "Файл", "Лист", "Ячейка", "Введено", "Принято",
                "Итого по программе", "Примечание"]
     widths = [20, 50, 9, 26, 30, 10, 8, 14, 12, 13, 40]
     ws = _sheet(wb, f, "Исходные данные", f"Исходные данные за {result.year} год и их источники", headers, widths)
+    fast = FastRows(ws, Path(wb.tmpdir) if wb.tmpdir else None)
     prog = result.program
     used = result.used
     r = 3
@@ -102,10 +106,9 @@ def _inputs(wb, f, result: Consolidation) -> None:
                 who = prog.participants[supplier].short_name
             row = [code, inp.name, inp.unit, who, sub.name if sub else None, cell.sheet if cell else None,
                    cell.cell if cell else None, cell.raw if cell else None]
-            for c, value in enumerate(row):
-                _cell(ws, r, c, value, f.text)
-            _cell(ws, r, 8, cell.value if cell and cell.ok else None, f.number(digits))
-            _cell(ws, r, 9, None if combined.value is None else float(combined.value), f.number(digits))
+            cells = [(value, f.text) for value in row]
+            cells.append((cell.value if cell and cell.ok else None, f.number(digits)))
+            cells.append((None if combined.value is None else float(combined.value), f.number(digits)))
             if supplier is None:
                 note = summarise_gaps({prog.participants[s].short_name: combined.gaps.get(
                     prog.participants[s].short_name, "книга не представлена") for s in without})
@@ -115,13 +118,13 @@ def _inputs(wb, f, result: Consolidation) -> None:
                 note = "итог не определён: " + combined.reason
             else:
                 note = cell.comment
-            _cell(ws, r, 10, note, f.text)
+            cells.append((note, f.text))
             height = max(name_height, row_height([note], [widths[10]]) if note else 0)
-            if height:
-                ws.set_row(r, height)
+            fast.add(r, cells, height or None)
             r += 1
     ws.autofilter(2, 0, max(r - 1, 3), len(headers) - 1)
     ws.conditional_format(3, 9, max(r - 1, 3), 9, {"type": "blanks", "format": f.grey})
+    return fast
 
 
 PARTICIPANT_COLOURS = {ACCEPTED: GREEN, WITH_WARNINGS: YELLOW, WITH_ERRORS: RED, REJECTED: RED, MISSING: RED}
