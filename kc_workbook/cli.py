@@ -18,10 +18,22 @@ from .errors import KcWorkbookError
 
 cli_ru.install()
 
+def _regular_file(ctx, param, value):
+    """A FIFO or a device given as a file would block reading forever: refuse it, never open it."""
+    from .inbox import not_regular
+
+    for path in value if isinstance(value, tuple) else [value]:
+        odd = not_regular(path) if path is not None and path.exists() else None
+        if odd is not None:
+            raise click.BadParameter(f"{path}: {odd[1]}")
+    return value
+
+
 PROGRAM_OPTION = click.option(
     "--program",
     "program_path",
     type=click.Path(dir_okay=False, path_type=Path),
+    callback=_regular_file,
     help="Книга с определением программы (по умолчанию — встроенный шаблон).",
 )
 
@@ -40,14 +52,52 @@ class _Group(click.Group):
             ctx.exit(130)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
-        except Exception as exc:  # a bug: say so in Russian; KC_WORKBOOK_DEBUG=1 shows the traceback
+        except Exception as exc:
             import os
 
-            if os.environ.get("KC_WORKBOOK_DEBUG"):
+            if _environment_error(exc):  # the machine's, not ours: a full disk, a read-only folder, a closed pipe…
+                from .output import describe_os_error
+
+                if isinstance(exc, BrokenPipeError):
+                    _quiet_stdout()  # the reader went away («| head»): say so once, on stderr
+                click.echo(f"Ошибка: {describe_os_error(exc)}. Входные файлы не изменены.", err=True)
+                ctx.exit(2)
+            if os.environ.get("KC_WORKBOOK_DEBUG"):  # a bug: say so in Russian; KC_WORKBOOK_DEBUG=1 shows the traceback
                 raise
             click.echo(f"Внутренняя ошибка kc_workbook ({type(exc).__name__}: {exc}). Входные файлы не изменены. "
                        "Сообщите разработчикам; подробности покажет запуск с KC_WORKBOOK_DEBUG=1.", err=True)
             ctx.exit(3)
+
+    def main(self, *args, **kwargs):
+        try:
+            return super().main(*args, **kwargs)
+        except BrokenPipeError:  # output to a closed pipe outside a command (help, usage)
+            _quiet_stdout()
+            sys.exit(2)
+
+
+def _environment_error(exc: BaseException | None) -> bool:
+    """An OSError, or one wrapped (XlsxWriter's FileCreateError is not an OSError)."""
+    for _ in range(5):
+        if exc is None:
+            return False
+        if isinstance(exc, OSError):
+            return True
+        if type(exc).__module__.startswith("xlsxwriter") and type(exc).__name__ == "FileCreateError":
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def _quiet_stdout() -> None:
+    """After a broken pipe, point stdout at /dev/null so that Python's exit does not complain again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def _number(value: float, digits: int = 1) -> str:
@@ -169,12 +219,10 @@ def generate_cmd(year, program_path, out_dir):
 @YEAR_OPTION
 @click.argument("inbox", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @PROGRAM_OPTION
-@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Сводная книга (по умолчанию output/ГОД/consolidated_ГОД.xlsx).")
-@click.option("--json", "json_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Записать те же результаты в JSON для других программ.")
+@click.option("--out", "out_file", help="Сводная книга (по умолчанию output/ГОД/consolidated_ГОД.xlsx).")
+@click.option("--json", "json_file", help="Записать те же результаты в JSON для других программ.")
 @click.option("--mail-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Журналы рассылки (по умолчанию output/ГОД/mail, если есть).")
+              help="Журналы рассылки (по умолчанию ГОД/mail рядом с папкой ГОД/inbox, иначе output/ГОД/mail).")
 def consolidate_cmd(year, inbox, program_path, out_file, json_file, mail_dir):
     """Прочитать все книги из папки INBOX (и её подпапок), проверить, рассчитать
     показатели и записать сводную книгу.
@@ -185,16 +233,20 @@ def consolidate_cmd(year, inbox, program_path, out_file, json_file, mail_dir):
     Пример: kc-workbook consolidate --year 2025 входящие/
     """
     from .consolidate import consolidate
+    from .journal import default_mail_dir
+    from .output import atomic_paths
+    from .paths import consolidate_outputs
     from .program import read_program
     from .report import write_json, write_workbook
 
+    out_file, json_file = consolidate_outputs(year, out_file, json_file, inbox)
     prog = read_program(program_path)
     _check_year(prog, year)
-    result = consolidate(prog, year, inbox, mail_dir or Path("output") / str(year) / "mail")
-    out_file = out_file or Path("output") / str(year) / f"consolidated_{year}.xlsx"
-    write_workbook(result, out_file)
-    if json_file:
-        write_json(result, json_file)
+    result = consolidate(prog, year, inbox, mail_dir or default_mail_dir(year, inbox))
+    with atomic_paths(out_file, *([json_file] if json_file else [])) as written:  # replaced together
+        write_workbook(result, written[0])
+        if json_file:
+            write_json(result, written[1])
     _print_result(result)
     click.echo(f"Сводная книга: {out_file}")
     if json_file:
@@ -251,9 +303,14 @@ def check_cmd(files, year, program_path):
     from .problems import has_errors
     from .read import read_submission
 
+    from .inbox import not_regular
+
     prog = read_program(program_path)
     failed = False
     for path in files:
+        if not_regular(path):  # a FIFO or a device: never opened
+            click.echo(f"{path}: {not_regular(path)[1]}")
+            continue
         sub = read_submission(path, prog, year, name=str(path))
         who = prog.participants[sub.participant].short_name if sub.participant in prog.participants else "участник не определён"
         verdict = "отклонена" if sub.rejected or sub.skipped else ("есть ошибки" if has_errors(sub.problems) else
@@ -263,7 +320,7 @@ def check_cmd(files, year, program_path):
             value = as_text(cell.value) if cell.ok and cell.value is not None else "—"
             click.echo(f"  {code} = {value} ({cell.sheet}!{cell.cell})")
         for p in sub.problems:
-            click.echo(f"  [{'ошибка' if p.severity == 'error' else 'предупреждение'}] {p}")
+            click.echo(f"  [{ {'error': 'ошибка', 'note': 'примечание'}.get(p.severity, 'предупреждение')}] {p}")
         failed = failed or has_errors(sub.problems) or sub.skipped
     sys.exit(1 if failed else 0)
 
@@ -304,8 +361,8 @@ def mail():
 @PROGRAM_OPTION
 @click.option("--templates", "templates_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Папка со сформированными книгами (по умолчанию output/ГОД/templates).")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Папка для писем (по умолчанию output/ГОД/mail).")
+@click.option("--mail-dir", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Папка для писем и журналов рассылки (по умолчанию output/ГОД/mail).")
 @click.option("--letter", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="Шаблон письма: первая строка «Тема: …», затем текст; поля {program}, {year}, {deadline}, "
                    "{participant}, {participant_short}, {executor}, {contact}.")
@@ -322,8 +379,10 @@ def mail_prepare(year, program_path, templates_dir, out_dir, letter):
 
     prog = read_program(program_path)
     _check_year(prog, year)
+    from .journal import default_mail_dir
+
     templates_dir = templates_dir or _year_dir(year) / "templates"
-    out_dir = out_dir or _year_dir(year) / "mail"
+    out_dir = out_dir or default_mail_dir(year)
     done = prepare(prog, year, templates_dir, out_dir, letter)
     click.echo(f"Подготовлено писем: {len(done.written)} в папке {out_dir}")
     for code, path in done.written:
@@ -332,11 +391,15 @@ def mail_prepare(year, program_path, templates_dir, out_dir, letter):
         click.echo("Нет адреса e-mail на листе «Участники» (письмо не подготовлено):")
         for code in done.no_email:
             click.echo(f"  {prog.participants[code].short_name} ({code})")
+    if done.bad_email:
+        click.echo("Адрес e-mail на листе «Участники» — не один правильный адрес (письмо не подготовлено):")
+        for code in done.bad_email:
+            click.echo(f"  {prog.participants[code].short_name} ({code}): «{prog.participants[code].email}»")
     if done.no_workbook:
         click.echo(f"Нет книги в папке {templates_dir} (выполните «kc-workbook generate --year {year}»):")
         for code in done.no_workbook:
             click.echo(f"  {prog.participants[code].short_name} ({code})")
-    sys.exit(0 if not done.no_email and not done.no_workbook else 1)
+    sys.exit(0 if not done.no_email and not done.no_workbook and not done.bad_email else 1)
 
 
 @mail.command("send")
@@ -348,8 +411,12 @@ def mail_prepare(year, program_path, templates_dir, out_dir, letter):
 @click.option("--ssl", "security", flag_value="ssl", help="Шифрование SSL/TLS (обычно порт 465).")
 @click.option("--mail-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Папка с подготовленными письмами (по умолчанию output/ГОД/mail).")
-def mail_send(year, smtp, user, security, mail_dir):
-    """Отправить подготовленные письма. Уже отправленные повторно не отправляются.
+@click.option("--resend-uncertain", is_flag=True,
+              help="Отправить ещё раз письма, о которых неизвестно, дошли ли они (отправка была прервана).")
+def mail_send(year, smtp, user, security, mail_dir, resend_uncertain):
+    """Отправить подготовленные письма. Уже отправленные повторно не отправляются;
+    письма, отправка которых была прервана, показываются как «неизвестно, дошло ли» и
+    отправляются снова только с --resend-uncertain.
 
     Пример: kc-workbook mail send --year 2025 --smtp smtp.example.ru:587 --user otdel --starttls
     """
@@ -364,13 +431,22 @@ def mail_send(year, smtp, user, security, mail_dir):
     if user:
         password = os.environ.get("KC_SMTP_PASSWORD") or click.prompt("Пароль почтового сервера", hide_input=True,
                                                                        err=True)
-    mail_dir = mail_dir or _year_dir(year) / "mail"
-    done = send(mail_dir, host, int(port), user, password, security or "none")
+    from .journal import default_mail_dir
+
+    mail_dir = mail_dir or default_mail_dir(year)
+    done = send(mail_dir, host, int(port), user, password, security or "none", resend_uncertain=resend_uncertain)
     click.echo(f"Отправлено: {len(done.sent)}; уже были отправлены: {len(done.skipped)}; не отправлено: "
-               f"{len(done.failed)}")
+               f"{len(done.failed) + len(done.invalid)}; неизвестно, дошло ли: {len(done.uncertain)}")
     for code, why in done.failed:
         click.echo(f"  {code}: {why}")
-    sys.exit(1 if done.failed else 0)
+    for name, why in done.invalid:
+        click.echo(f"  {name}: не отправлено — {why}; подготовьте письмо заново («kc-workbook mail prepare»)")
+    if done.uncertain:
+        click.echo("Неизвестно, дошло ли (отправка была прервана): проверьте папку «Отправленные» почтового ящика "
+                   "или спросите получателя; отправить ещё раз — с параметром --resend-uncertain:")
+        for code, name, since in done.uncertain:
+            click.echo(f"  {code}: {name}" + (f" (отправка начата {since})" if since else ""))
+    sys.exit(0 if done.complete else 1)
 
 
 @mail.command("collect")
@@ -378,30 +454,35 @@ def mail_send(year, smtp, user, security, mail_dir):
 @YEAR_OPTION
 @click.option("--inbox", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Папка, куда складывать книги из писем.")
+@click.option("--mail-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Папка журналов рассылки (по умолчанию ГОД/mail рядом с папкой ГОД/inbox, иначе output/ГОД/mail).")
 @PROGRAM_OPTION
-def mail_collect(sources, year, inbox, program_path):
+def mail_collect(sources, year, inbox, mail_dir, program_path):
     """Извлечь книги из сохранённых писем (.eml, .mbox) и архивов .zip в папку INBOX.
 
-    Ничего не перезаписывается: второй ответ участника сохраняется рядом с первым.
+    Ничего не перезаписывается: второй ответ участника сохраняется рядом с первым;
+    книга, которая уже есть в папке (то же содержимое), второй раз не сохраняется.
 
     Пример: kc-workbook mail collect письма/ --year 2025 --inbox output/2025/inbox
     """
-    from .journal import RECEIVED_JOURNAL
-    from .mail import collect, record_received
+    from .journal import RECEIVED_JOURNAL, default_mail_dir
+    from .mail import collect
     from .program import read_program
     from .read import read_submission
 
     prog = read_program(program_path)
-    done = collect(list(sources), inbox)
-    identified = []
-    for att, path in done.saved:
-        sub = read_submission(path, prog, year)
-        identified.append((att, path, sub.participant))
-    record_received(_year_dir(year) / "mail" / RECEIVED_JOURNAL, identified)
+    mail_dir = mail_dir or default_mail_dir(year, inbox)
+    done = collect(list(sources), inbox, mail_dir / RECEIVED_JOURNAL,
+                   identify=lambda path: read_submission(path, prog, year).participant)
     click.echo(f"Сохранено книг: {len(done.saved)} в папке {inbox}")
-    for att, path, code in identified:
+    for att, path in done.saved:
+        code = done.participants.get(path)
         who = prog.participants[code].short_name if code in prog.participants else "участник не определён"
-        click.echo(f"  {who}: {path.name} (из {att.source}{', от ' + att.sender if att.sender else ''})")
+        when = {"archive": "дата из архива", "collected": "дата — время сбора"}.get(att.date_kind)
+        when = f"; {when} {att.date.strftime('%d.%m.%Y %H:%M')}" if when and att.date else ""
+        click.echo(f"  {who}: {path.name} (из {att.source}{', от ' + att.sender if att.sender else ''}{when})")
+    for att, name in done.duplicates:
+        click.echo(f"  уже есть в папке: {att.source}: {att.name} — то же, что {name}")
     for where in done.without_workbook:
         click.echo(f"  в письме нет книги: {where}")
     for what, why in done.skipped:
@@ -414,7 +495,7 @@ def mail_collect(sources, year, inbox, program_path):
 @click.option("--inbox", type=click.Path(file_okay=False, path_type=Path),
               help="Папка с присланными книгами (по умолчанию output/ГОД/inbox).")
 @click.option("--mail-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Папка писем и журналов (по умолчанию output/ГОД/mail).")
+              help="Папка писем и журналов (по умолчанию ГОД/mail рядом с папкой ГОД/inbox, иначе output/ГОД/mail).")
 def status_cmd(year, program_path, inbox, mail_dir):
     """Кому отправлено, кто ответил, чьи книги приняты и кого нет.
 
@@ -425,8 +506,10 @@ def status_cmd(year, program_path, inbox, mail_dir):
     from .program import read_program
 
     prog = read_program(program_path)
+    from .journal import default_mail_dir
+
     inbox = inbox or _year_dir(year) / "inbox"
-    mail_dir = mail_dir or _year_dir(year) / "mail"
+    mail_dir = mail_dir or default_mail_dir(year, inbox)
     journal = mail_status(mail_dir)
     statuses = {}
     if inbox.is_dir():

@@ -16,6 +16,7 @@ from .indicators import Combined, IndicatorResult, combine, evaluate, summarise
 from .problems import ERROR, WARNING, Problem
 from .budget import Budget, compute_budget
 from .efficiency import Efficiency, evaluate_efficiency
+from .inbox import inbox_files, read_regular
 from .journal import mail_status
 from .program import BUDGET_INPUTS, MONEY_TOLERANCE, SOURCE_LABELS, SOURCES, Program
 from .read import Submission, read_submission
@@ -158,15 +159,6 @@ def _efficiency_dict(e: Efficiency, program: Program) -> dict:
     }
 
 
-def inbox_files(inbox: Path) -> list[Path]:
-    """Every file under the inbox, sub-folders included, in a stable order."""
-    files = []
-    for root, dirs, names in os.walk(inbox):
-        dirs.sort()
-        files.extend(Path(root) / n for n in sorted(names))
-    return files
-
-
 def consolidate(program: Program, year: int, inbox: str | Path, mail_dir: Path | None = None) -> Consolidation:
     """``mail_dir``: where ``mail send``/``mail collect`` keep their journals, if they were used."""
     inbox = Path(inbox)
@@ -221,22 +213,33 @@ def read_all(program: Program, year: int, inbox: Path, paths: list[Path], worker
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if len(jobs) >= PARALLEL_FROM else 1
     if workers < 2:
-        return [read_submission(path, program, year, name=name) for path, name in jobs]
+        return [read_regular(path, program, year, name=name) for path, name in jobs]
     from concurrent.futures import ProcessPoolExecutor
 
     chunk = max(1, len(jobs) // (workers * 8))
-    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(program,)) as pool:
+    pool = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(program, os.getpid()))
+    try:
         return list(pool.map(_read_one, [(path, name, year) for path, name in jobs], chunksize=chunk))
+    except BaseException:  # Ctrl+C, SIGTERM (see cli), an error: the workers end with us, now
+        from .inbox import stop_workers
+
+        stop_workers(pool)
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _init_worker(program: Program) -> None:
+def _init_worker(program: Program, parent: int | None = None) -> None:
     global _worker_program
     _worker_program = program
+    from .inbox import end_with_parent
+
+    end_with_parent(parent)
 
 
 def _read_one(job) -> Submission:
     path, name, year = job
-    return read_submission(path, _worker_program, year, name=name)
+    return read_regular(path, _worker_program, year, name=name)
 
 
 def _problem_order(p: Problem):

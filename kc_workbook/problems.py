@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 
 ERROR = "error"
 WARNING = "warning"
+NOTE = "note"  # said, not counted: nothing for anyone to fix
 
 # code: (severity, what to do — shown to the executor next to the message)
 CATALOGUE: dict[str, tuple[str, str]] = {
@@ -34,6 +35,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "setting-invalid": (ERROR, "Исправьте значение настройки оценки эффективности."),
     "measures-plan-mismatch": (WARNING, "Сверьте плановые суммы мероприятий с финансированием программы на этот год."),
     # --- returned participant workbooks -------------------------------------------
+    "file-not-regular": (NOTE, "Это не файл, а именованный канал, сокет или устройство; он пропущен, ничего делать не нужно."),
+    "file-temporary": (NOTE, "Временный файл прерванного запуска kc-workbook; он пропущен и будет удалён следующим "
+                             "запуском «mail collect»."),
+    "folder-unreadable": (ERROR, "Откройте доступ к папке (или переместите книги из неё повыше) и повторите сводку."),
     "lock-file-skipped": (WARNING, "Это служебный файл открытой книги Excel; он пропущен, ничего делать не нужно."),
     "not-a-workbook": (WARNING, "Файл пропущен: это не книга электронной таблицы."),
     "file-unreadable": (ERROR, "Попросите участника сохранить книгу заново (Файл → Сохранить как → .xlsx) и прислать ещё раз."),

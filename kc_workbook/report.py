@@ -13,11 +13,11 @@ from pathlib import Path
 from .cells import format_number, row_height
 from .consolidate import PARTICIPANT_STATUS_LABELS, Consolidation
 from .indicators import MET, MISSED, NO_DATA, STATUS_LABELS, summarise_gaps
-from .output import atomic_path, write_text_atomic
+from .output import atomic_path, scratch_dir, write_text_atomic
 from .problems import ERROR
 from .program import DIRECTION_LABELS
 
-SEVERITY_LABELS = {"error": "ошибка", "warning": "предупреждение"}
+SEVERITY_LABELS = {"error": "ошибка", "warning": "предупреждение", "note": "примечание"}
 LARGE_ROWS = 5000
 
 
@@ -35,7 +35,7 @@ def write_workbook(result: Consolidation, path: str | Path) -> Path:
         large = sum(len(i.suppliers) for i in result.program.inputs.values()) > LARGE_ROWS
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
                                             "strings_to_numbers": False, "constant_memory": large,
-                                            "tmpdir": str(Path(tmp).parent)})
+                                            "in_memory": not large, "tmpdir": scratch_dir()})
         wb.set_properties({
             "title": f"Сводный отчёт за {result.year} год",
             "subject": result.program.name,
