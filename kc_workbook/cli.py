@@ -60,6 +60,7 @@ class _Group(click.Group):
 
                 if isinstance(exc, BrokenPipeError):
                     _quiet_stdout()  # the reader went away («| head»): say so once, on stderr
+                sys.unraisablehook = _quiet_unraisable  # a half-written file closed later fails again: said once
                 click.echo(f"Ошибка: {describe_os_error(exc)}. Входные файлы не изменены.", err=True)
                 ctx.exit(2)
             if os.environ.get("KC_WORKBOOK_DEBUG"):  # a bug: say so in Russian; KC_WORKBOOK_DEBUG=1 shows the traceback
@@ -87,6 +88,11 @@ def _environment_error(exc: BaseException | None) -> bool:
             return True
         exc = exc.__cause__ or exc.__context__
     return False
+
+
+def _quiet_unraisable(unraisable) -> None:
+    if not _environment_error(unraisable.exc_value):
+        sys.__unraisablehook__(unraisable)
 
 
 def _quiet_stdout() -> None:
