@@ -127,7 +127,7 @@ def _connect(smtp: Smtp):
 
 
 def send_letters(folder: Path, smtp: Smtp, letters: list[Path] | None = None, journal_name: str = SENT_JOURNAL,
-                 resend_uncertain: bool = False, now=None, connect=_connect) -> Sent:
+                 resend_uncertain: bool = False, now=None, connect=None) -> Sent:
     """Send ``letters`` (default: every .eml in ``folder``) that the journal in ``folder`` does
     not list as sent or as being sent; see the module's description."""
     import smtplib
@@ -167,7 +167,7 @@ def send_letters(folder: Path, smtp: Smtp, letters: list[Path] | None = None, jo
                                 if key not in seen and isinstance(entry, dict) and entry.get("state") == SENDING)
         if not pending:
             return result
-        server = connect(smtp)
+        server = (connect or _connect)(smtp)
         try:
             for i, (key, path, msg) in enumerate(pending):
                 del msg["X-Unsent"]
