@@ -248,7 +248,8 @@ def consolidate_cmd(year, inbox, program_path, out_file, json_file, mail_dir):
     out_file, json_file = consolidate_outputs(year, out_file, json_file, inbox)
     prog = read_program(program_path)
     _check_year(prog, year)
-    result = consolidate(prog, year, inbox, mail_dir or default_mail_dir(year, inbox))
+    with _Progress("Чтение книг") as progress:
+        result = consolidate(prog, year, inbox, mail_dir or default_mail_dir(year, inbox), progress=progress)
     with atomic_paths(out_file, *([json_file] if json_file else [])) as written:  # replaced together
         write_workbook(result, written[0])
         if json_file:
@@ -258,6 +259,29 @@ def consolidate_cmd(year, inbox, program_path, out_file, json_file, mail_dir):
     if json_file:
         click.echo(f"JSON: {json_file}")
     sys.exit(result.exit_code)
+
+
+class _Progress:
+    """A progress bar on stderr when it is a terminal, silent otherwise; its length is
+    known only once the work starts, hence a callback ``(done, total)``."""
+
+    def __init__(self, label: str):
+        self.label, self.bar, self.shown = label, None, 0
+
+    def __enter__(self):
+        return self if sys.stderr.isatty() else None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.shown)
+        self.shown = done
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+        return False
 
 
 def _print_result(result) -> None:

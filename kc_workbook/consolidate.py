@@ -159,12 +159,14 @@ def _efficiency_dict(e: Efficiency, program: Program) -> dict:
     }
 
 
-def consolidate(program: Program, year: int, inbox: str | Path, mail_dir: Path | None = None) -> Consolidation:
-    """``mail_dir``: where ``mail send``/``mail collect`` keep their journals, if they were used."""
+def consolidate(program: Program, year: int, inbox: str | Path, mail_dir: Path | None = None,
+                progress=None) -> Consolidation:
+    """``mail_dir``: where ``mail send``/``mail collect`` keep their journals, if they were used;
+    ``progress(done, total)`` is called after each file read."""
     inbox = Path(inbox)
     result = Consolidation(program, year, inbox)
     result.mail = mail_status(mail_dir)
-    result.submissions = read_all(program, year, inbox, inbox_files(inbox))
+    result.submissions = read_all(program, year, inbox, inbox_files(inbox), progress=progress)
     chosen = _choose(result.submissions)
     _cross_checks(program, chosen)
 
@@ -207,19 +209,21 @@ PARALLEL_FROM = 48
 _worker_program: Program | None = None
 
 
-def read_all(program: Program, year: int, inbox: Path, paths: list[Path], workers: int | None = None) -> list[Submission]:
+def read_all(program: Program, year: int, inbox: Path, paths: list[Path], workers: int | None = None,
+             progress=None) -> list[Submission]:
     """Read every file, in the order given; on more than one core, in worker processes."""
     jobs = [(path, path.relative_to(inbox).as_posix()) for path in paths]
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if len(jobs) >= PARALLEL_FROM else 1
     if workers < 2:
-        return [read_regular(path, program, year, name=name) for path, name in jobs]
+        return _counted((read_regular(path, program, year, name=name) for path, name in jobs), len(jobs), progress)
     from concurrent.futures import ProcessPoolExecutor
 
     chunk = max(1, len(jobs) // (workers * 8))
     pool = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(program, os.getpid()))
     try:
-        return list(pool.map(_read_one, [(path, name, year) for path, name in jobs], chunksize=chunk))
+        return _counted(pool.map(_read_one, [(path, name, year) for path, name in jobs], chunksize=chunk), len(jobs),
+                        progress)
     except BaseException:  # Ctrl+C, SIGTERM (see cli), an error: the workers end with us, now
         from .inbox import stop_workers
 
@@ -227,6 +231,15 @@ def read_all(program: Program, year: int, inbox: Path, paths: list[Path], worker
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _counted(items, total: int, progress) -> list:
+    done = []
+    for item in items:
+        done.append(item)
+        if progress is not None:
+            progress(len(done), total)
+    return done
 
 
 def _init_worker(program: Program, parent: int | None = None) -> None:

@@ -14,6 +14,7 @@ import stat
 import sys
 from pathlib import Path
 
+from .lock import LOCK_NAME
 from .output import describe_os_error, is_temporary
 
 KINDS = (
@@ -44,8 +45,8 @@ def not_regular(path: Path) -> tuple[str, str] | None:
     """(problem code, Russian message) when ``path`` must not be opened as a file, else None.
 
     Uses ``stat`` (following links), never ``open``."""
-    if is_temporary(path.name):
-        return ("file-temporary", "временный файл прерванной записи kc-workbook: не прочитан")
+    if is_temporary(path.name) or path.name == LOCK_NAME:
+        return ("file-temporary", "служебный или временный файл kc-workbook: не прочитан")
     try:
         mode = os.stat(path).st_mode
     except OSError as exc:

@@ -131,9 +131,15 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+_CLEANED: set[str] = set()
+
+
 def _new_temporary(path: Path) -> Path:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        if str(path.parent) not in _CLEANED:  # once per folder and run: leftovers of a killed run go
+            _CLEANED.add(str(path.parent))
+            clean_temporary(path.parent)
         fd, tmp = tempfile.mkstemp(prefix=temporary_name(path), dir=path.parent)
         os.close(fd)
         os.chmod(tmp, file_mode())

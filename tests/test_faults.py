@@ -309,3 +309,52 @@ def test_worker_processes_end_when_the_main_process_is_killed(good_inbox, tmp_pa
         assert not any(_alive(w) for w in workers)
         return
     pytest.skip("the consolidation ended before its workers could be seen")
+
+
+# --- progress ---------------------------------------------------------------------------
+
+def test_consolidate_shows_progress_on_a_terminal_only(good_inbox, tmp_path):
+    import pty
+
+    quiet = kc("consolidate", "--year", YEAR, good_inbox, "--out", tmp_path / "a.xlsx", cwd=tmp_path)
+    assert quiet.returncode == 0 and quiet.stderr == ""  # not a terminal: nothing on stderr
+    master, slave = pty.openpty()
+    try:
+        done = subprocess.run([sys.executable, "-m", "kc_workbook", "consolidate", "--year", str(YEAR),
+                               str(good_inbox), "--out", str(tmp_path / "b.xlsx")], cwd=tmp_path,
+                              stdout=subprocess.PIPE, stderr=slave, timeout=HANG)
+        os.close(slave)
+        seen = b""
+        with contextlib.suppress(OSError):
+            while chunk := os.read(master, 65536):
+                seen += chunk
+    finally:
+        os.close(master)
+    assert done.returncode == 0
+    assert "Чтение книг" in seen.decode("utf-8", "replace") and "100%" in seen.decode("utf-8", "replace")
+
+
+def test_consolidate_killed_at_random_points_never_leaves_a_half_written_output(good_inbox, tmp_path):
+    import random
+    import zipfile
+
+    out, js = tmp_path / "out" / "c.xlsx", tmp_path / "out" / "c.json"
+    assert kc("consolidate", "--year", YEAR, good_inbox, "--out", out, "--json", js, cwd=tmp_path).returncode == 0
+    rng = random.Random(9)
+    for trial in range(4):
+        proc = subprocess.Popen([sys.executable, "-m", "kc_workbook", "consolidate", "--year", str(YEAR),
+                                 str(good_inbox), "--out", str(out), "--json", str(js)], cwd=tmp_path,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60  # strike while it writes: once its temporary files appear
+        while proc.poll() is None and time.monotonic() < deadline and \
+                not any(output.TMP_MARK in p.name for p in out.parent.iterdir()):
+            time.sleep(0.005)
+        time.sleep(rng.uniform(0, 0.2))
+        proc.kill()
+        proc.wait()
+        with zipfile.ZipFile(out) as zf:  # the workbook in place is always whole…
+            assert zf.testzip() is None
+        assert json.loads(js.read_bytes())["year"] == YEAR  # …and so is the JSON
+        again = kc("consolidate", "--year", YEAR, good_inbox, "--out", out, "--json", js, cwd=tmp_path)
+        assert again.returncode == 0
+        assert sorted(p.name for p in out.parent.iterdir()) == ["c.json", "c.xlsx"]  # leftovers removed
