@@ -84,9 +84,9 @@ def check_letter(data: bytes):
         return None, f"файл письма не разбирается: {exc}"
     if any(part.defects for part in parts):
         return None, "файл письма повреждён или обрезан (например, диск был переполнен при подготовке)"
-    if not valid_address(msg.get("From")):
+    if not valid_address(str(msg.get("From") or "")):
         return None, "в письме нет действительного адреса отправителя (From)"
-    if not valid_address(msg.get("To")):
+    if not valid_address(str(msg.get("To") or "")):
         return None, "в письме нет действительного адреса получателя (To)"
     attachments = list(msg.iter_attachments()) if msg.is_multipart() else []
     expected = msg.get("X-KC-Attachments")
