@@ -70,11 +70,38 @@ class _Group(click.Group):
             ctx.exit(3)
 
     def main(self, *args, **kwargs):
+        previous = _terminate_as_interrupt()
         try:
             return super().main(*args, **kwargs)
         except BrokenPipeError:  # output to a closed pipe outside a command (help, usage)
             _quiet_stdout()
             sys.exit(2)
+        finally:
+            _restore_terminate(previous)
+
+
+def _terminate_as_interrupt() -> None:
+    """SIGTERM (a shutdown, a service manager) ends a run as Ctrl+C does: temporary files
+    removed, worker processes stopped, the letter being sent left «неизвестно, дошло ли»."""
+    import signal
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    try:
+        return signal.signal(signal.SIGTERM, interrupt)
+    except (ValueError, OSError, AttributeError):  # not the main thread, or no SIGTERM here
+        return None
+
+
+def _restore_terminate(previous) -> None:
+    import signal
+
+    if previous is not None:
+        try:
+            signal.signal(signal.SIGTERM, previous)
+        except (ValueError, OSError, AttributeError):
+            pass
 
 
 def _environment_error(exc: BaseException | None) -> bool:

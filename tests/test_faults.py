@@ -358,3 +358,23 @@ def test_consolidate_killed_at_random_points_never_leaves_a_half_written_output(
         again = kc("consolidate", "--year", YEAR, good_inbox, "--out", out, "--json", js, cwd=tmp_path)
         assert again.returncode == 0
         assert sorted(p.name for p in out.parent.iterdir()) == ["c.json", "c.xlsx"]  # leftovers removed
+
+
+def test_sigterm_ends_consolidate_like_ctrl_c_without_leftovers(good_inbox, tmp_path):
+    out = tmp_path / "out" / "c.xlsx"
+    for attempt in range(5):
+        proc = subprocess.Popen([sys.executable, "-m", "kc_workbook", "consolidate", "--year", str(YEAR),
+                                 str(good_inbox), "--out", str(out), "--json", str(tmp_path / "out" / "c.json")],
+                                cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while proc.poll() is None and time.monotonic() < deadline and \
+                not (out.parent.is_dir() and any(output.TMP_MARK in p.name for p in out.parent.iterdir())):
+            time.sleep(0.002)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=HANG)
+        if proc.returncode == 0:
+            continue  # it had finished: try again
+        assert proc.returncode == 130 and "Прервано" in err and "Traceback" not in err
+        assert not [p for p in out.parent.iterdir() if output.TMP_MARK in p.name]
+        return
+    pytest.skip("the consolidation always finished before the signal")
