@@ -275,3 +275,30 @@ def test_an_answer_from_a_bare_zip_carries_the_archives_own_date(blank_workbooks
     assert mvd["date_kind"] == "archive" and mvd["date"].startswith("2026-02-01T12:30:00")
     gz = next(e for e in received.values() if e["participant"] == "GZ")
     assert gz["date_kind"] == "collected" and gz["date"][:10] == dt.date.today().isoformat()
+
+
+def test_prepare_killed_at_random_points_leaves_only_complete_letters(mailing, tmp_path):
+    from kc_workbook.sending import check_letter
+
+    program, path, templates, mail_dir = mailing
+    rng = random.Random(5)
+    for trial in range(4):
+        for old in mail_dir.glob("*.eml") if mail_dir.exists() else []:
+            old.unlink()
+        proc = kc_popen("mail", "prepare", "--year", YEAR, "--program", path, "--templates", templates,
+                        "--mail-dir", mail_dir, cwd=tmp_path)
+        deadline = time.monotonic() + 60
+        while proc.poll() is None and time.monotonic() < deadline and \
+                not (mail_dir.is_dir() and any(".kc-tmp." in p.name for p in mail_dir.iterdir())):
+            time.sleep(0.002)
+        time.sleep(rng.uniform(0, 0.05))
+        proc.kill()
+        proc.communicate(timeout=HANG)
+        for letter in mail_dir.glob("*.eml"):  # whatever is there under a letter's name is a whole letter
+            msg, why = check_letter(letter.read_bytes())
+            assert msg is not None, (trial, letter.name, why)
+        again = kc("mail", "prepare", "--year", YEAR, "--program", path, "--templates", templates,
+                   "--mail-dir", mail_dir, cwd=tmp_path)
+        assert again.returncode == 1  # some participants have no address
+        assert not [p for p in mail_dir.iterdir() if is_temporary(p.name)]
+        assert len(list(mail_dir.glob("*.eml"))) == len(EMAILS)
