@@ -1,8 +1,11 @@
 """The ``kc-workbook`` command line: parse arguments, make one library call, print.
 
 Library modules are imported inside the commands so that ``kc-workbook --help`` stays
-quick. ``KcWorkbookError`` becomes a Russian message and exit status 2 in one place:
-``_Group.invoke``.
+quick. ``KcWorkbookError`` and errors of the machine (``boundary``) become a Russian
+message and exit status 2 in one place: ``_Group.invoke``.
+
+Over 400 lines: one short function per command, sharing options and the output helpers;
+split by command group if it grows further.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from pathlib import Path
 import click
 
 from . import __version__, cli_ru
+from .boundary import (Progress, environment_error, quiet_stdout, quiet_unraisable, restore_terminate,
+                       terminate_as_interrupt)
 from .errors import KcWorkbookError
 
 cli_ru.install()
@@ -55,12 +60,12 @@ class _Group(click.Group):
         except Exception as exc:
             import os
 
-            if _environment_error(exc):  # the machine's, not ours: a full disk, a read-only folder, a closed pipe…
+            if environment_error(exc):  # the machine's, not ours: a full disk, a read-only folder, a closed pipe…
                 from .output import describe_os_error
 
                 if isinstance(exc, BrokenPipeError):
-                    _quiet_stdout()  # the reader went away («| head»): say so once, on stderr
-                sys.unraisablehook = _quiet_unraisable  # a half-written file closed later fails again: said once
+                    quiet_stdout()  # the reader went away («| head»): say so once, on stderr
+                sys.unraisablehook = quiet_unraisable  # a half-written file closed later fails again: said once
                 click.echo(f"Ошибка: {describe_os_error(exc)}. Входные файлы не изменены.", err=True)
                 ctx.exit(2)
             if os.environ.get("KC_WORKBOOK_DEBUG"):  # a bug: say so in Russian; KC_WORKBOOK_DEBUG=1 shows the traceback
@@ -70,67 +75,14 @@ class _Group(click.Group):
             ctx.exit(3)
 
     def main(self, *args, **kwargs):
-        previous = _terminate_as_interrupt()
+        previous = terminate_as_interrupt()
         try:
             return super().main(*args, **kwargs)
         except BrokenPipeError:  # output to a closed pipe outside a command (help, usage)
-            _quiet_stdout()
+            quiet_stdout()
             sys.exit(2)
         finally:
-            _restore_terminate(previous)
-
-
-def _terminate_as_interrupt() -> None:
-    """SIGTERM (a shutdown, a service manager) ends a run as Ctrl+C does: temporary files
-    removed, worker processes stopped, the letter being sent left «неизвестно, дошло ли»."""
-    import signal
-
-    def interrupt(signum, frame):
-        raise KeyboardInterrupt
-
-    try:
-        return signal.signal(signal.SIGTERM, interrupt)
-    except (ValueError, OSError, AttributeError):  # not the main thread, or no SIGTERM here
-        return None
-
-
-def _restore_terminate(previous) -> None:
-    import signal
-
-    if previous is not None:
-        try:
-            signal.signal(signal.SIGTERM, previous)
-        except (ValueError, OSError, AttributeError):
-            pass
-
-
-def _environment_error(exc: BaseException | None) -> bool:
-    """An OSError, or one wrapped (XlsxWriter's FileCreateError is not an OSError)."""
-    for _ in range(5):
-        if exc is None:
-            return False
-        if isinstance(exc, OSError):
-            return True
-        if type(exc).__module__.startswith("xlsxwriter") and type(exc).__name__ == "FileCreateError":
-            return True
-        exc = exc.__cause__ or exc.__context__
-    return False
-
-
-def _quiet_unraisable(unraisable) -> None:
-    if not _environment_error(unraisable.exc_value):
-        sys.__unraisablehook__(unraisable)
-
-
-def _quiet_stdout() -> None:
-    """After a broken pipe, point stdout at /dev/null so that Python's exit does not complain again."""
-    import os
-
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError, AttributeError):
-        pass
+            restore_terminate(previous)
 
 
 def _number(value: float, digits: int = 1) -> str:
@@ -275,7 +227,7 @@ def consolidate_cmd(year, inbox, program_path, out_file, json_file, mail_dir):
     out_file, json_file = consolidate_outputs(year, out_file, json_file, inbox)
     prog = read_program(program_path)
     _check_year(prog, year)
-    with _Progress("Чтение книг") as progress:
+    with Progress("Чтение книг") as progress:
         result = consolidate(prog, year, inbox, mail_dir or default_mail_dir(year, inbox), progress=progress)
     with atomic_paths(out_file, *([json_file] if json_file else [])) as written:  # replaced together
         write_workbook(result, written[0])
@@ -286,29 +238,6 @@ def consolidate_cmd(year, inbox, program_path, out_file, json_file, mail_dir):
     if json_file:
         click.echo(f"JSON: {json_file}")
     sys.exit(result.exit_code)
-
-
-class _Progress:
-    """A progress bar on stderr when it is a terminal, silent otherwise; its length is
-    known only once the work starts, hence a callback ``(done, total)``."""
-
-    def __init__(self, label: str):
-        self.label, self.bar, self.shown = label, None, 0
-
-    def __enter__(self):
-        return self if sys.stderr.isatty() else None
-
-    def __call__(self, done: int, total: int) -> None:
-        if self.bar is None:
-            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
-            self.bar.__enter__()
-        self.bar.update(done - self.shown)
-        self.shown = done
-
-    def __exit__(self, *exc):
-        if self.bar is not None:
-            self.bar.__exit__(*exc)
-        return False
 
 
 def _print_result(result) -> None:

@@ -238,7 +238,7 @@ def test_a_closed_pipe_is_exit_2_without_a_traceback(tmp_path):
 def test_xlsxwriter_file_create_error_is_an_environment_error():
     from xlsxwriter.exceptions import FileCreateError
 
-    from kc_workbook.cli import _environment_error
+    from kc_workbook.boundary import environment_error as _environment_error
 
     try:
         try:
