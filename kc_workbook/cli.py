@@ -1,8 +1,11 @@
 """The ``kc-workbook`` command line: parse arguments, make one library call, print.
 
 Library modules are imported inside the commands so that ``kc-workbook --help`` stays
-quick. ``KcWorkbookError`` becomes a Russian message and exit status 2 in one place:
-``_Group.invoke``.
+quick. ``KcWorkbookError`` and errors of the machine (``boundary``) become a Russian
+message and exit status 2 in one place: ``_Group.invoke``.
+
+Over 400 lines: one short function per command, sharing options and the output helpers;
+split by command group if it grows further.
 """
 
 from __future__ import annotations
@@ -14,22 +17,31 @@ from pathlib import Path
 import click
 
 from . import __version__, cli_ru
+from .boundary import (Progress, environment_error, quiet_stdout, quiet_unraisable, restore_terminate,
+                       terminate_as_interrupt)
 from .errors import KcWorkbookError
+
+def _regular_file(ctx, param, value):
+    """A FIFO or a device given as a file would block reading forever: refuse it, never open it."""
+    from .inbox import not_regular
+
+    for path in value if isinstance(value, tuple) else [value]:
+        odd = not_regular(path) if path is not None and path.exists() else None
+        if odd is not None:
+            raise click.BadParameter(f"{path}: {odd[1]}")
+    return value
+
 
 PROGRAM_OPTION = click.option(
     "--program",
     "program_path",
     type=click.Path(dir_okay=False, path_type=Path),
+    callback=_regular_file,
     help="Книга с определением программы (по умолчанию — встроенный шаблон).",
 )
 
 
 class _Group(click.Group):
-    def main(self, *args, **kwargs):
-        # Click's own messages in Russian, for this command only: the interpreter's click is left as it was.
-        with cli_ru.russian():
-            return super().main(*args, **kwargs)
-
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
@@ -43,14 +55,34 @@ class _Group(click.Group):
             ctx.exit(130)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
-        except Exception as exc:  # a bug: say so in Russian; KC_WORKBOOK_DEBUG=1 shows the traceback
+        except Exception as exc:
             import os
 
-            if os.environ.get("KC_WORKBOOK_DEBUG"):
+            if environment_error(exc):  # the machine's, not ours: a full disk, a read-only folder, a closed pipe…
+                from .output import describe_os_error
+
+                if isinstance(exc, BrokenPipeError):
+                    quiet_stdout()  # the reader went away («| head»): say so once, on stderr
+                sys.unraisablehook = quiet_unraisable  # a half-written file closed later fails again: said once
+                click.echo(f"Ошибка: {describe_os_error(exc)}. Входные файлы не изменены.", err=True)
+                ctx.exit(2)
+            if os.environ.get("KC_WORKBOOK_DEBUG"):  # a bug: say so in Russian; KC_WORKBOOK_DEBUG=1 shows the traceback
                 raise
             click.echo(f"Внутренняя ошибка kc_workbook ({type(exc).__name__}: {exc}). Входные файлы не изменены. "
                        "Сообщите разработчикам; подробности покажет запуск с KC_WORKBOOK_DEBUG=1.", err=True)
             ctx.exit(3)
+
+    def main(self, *args, **kwargs):
+        previous = terminate_as_interrupt()
+        try:
+            # Click's own messages in Russian, for this command only: the interpreter's click is left as it was.
+            with cli_ru.russian():
+                return super().main(*args, **kwargs)
+        except BrokenPipeError:  # output to a closed pipe outside a command (help, usage)
+            quiet_stdout()
+            sys.exit(2)
+        finally:
+            restore_terminate(previous)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -177,13 +209,11 @@ def generate_cmd(year, program_path, out_dir):
 @YEAR_OPTION
 @click.argument("inbox", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @PROGRAM_OPTION
-@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Сводная книга (по умолчанию output/ГОД/consolidated_ГОД.xlsx).")
-@click.option("--json", "json_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Запись года в JSON (по умолчанию рядом со сводной книгой: consolidated_ГОД.json); "
-                   "из записей лет строится динамика (kc-workbook history).")
+@click.option("--out", "out_file", help="Сводная книга (по умолчанию output/ГОД/consolidated_ГОД.xlsx).")
+@click.option("--json", "json_file", help="Запись года в JSON (по умолчанию рядом со сводной книгой: "
+                                          "consolidated_ГОД.json); из записей лет строится динамика (kc-workbook history).")
 @click.option("--mail-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Журналы рассылки (по умолчанию output/ГОД/mail, если есть).")
+              help="Журналы рассылки (по умолчанию ГОД/mail рядом с папкой ГОД/inbox, иначе output/ГОД/mail).")
 @click.option("--reasons", "reasons_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Заполненная книга «Обоснования отклонений ГОД.xlsx», если она не в папке INBOX.")
 def consolidate_cmd(year, inbox, program_path, out_file, json_file, mail_dir, reasons_file):
@@ -196,20 +226,23 @@ def consolidate_cmd(year, inbox, program_path, out_file, json_file, mail_dir, re
     Пример: kc-workbook consolidate --year 2025 входящие/
     """
     from .consolidate import consolidate
+    from .journal import default_mail_dir
+    from .output import atomic_paths
+    from .paths import consolidate_outputs
     from .program import read_program
     from .reasons import file_name, write_reasons_workbook
     from .report import write_json, write_workbook
 
+    out_file, json_file = consolidate_outputs(year, out_file, json_file, inbox)
     prog = read_program(program_path)
     _check_year(prog, year)
-    out_file = out_file or Path("output") / str(year) / f"consolidated_{year}.xlsx"
     # Records of the years lie as ПАПКА/ГОД/consolidated_ГОД.json: last year's is beside this one's folder.
-    result = consolidate(prog, year, inbox, mail_dir or Path("output") / str(year) / "mail",
-                         records_dir=out_file.parent.parent, reasons=reasons_file)
-    # The JSON record of the year always goes beside the workbook: the years' records are the history.
-    json_file = json_file or out_file.with_suffix(".json")
-    write_workbook(result, out_file)
-    write_json(result, json_file)
+    with Progress("Чтение книг") as progress:
+        result = consolidate(prog, year, inbox, mail_dir or default_mail_dir(year, inbox), progress=progress,
+                             records_dir=out_file.parent.parent, reasons=reasons_file)
+    with atomic_paths(out_file, json_file) as written:  # replaced together
+        write_workbook(result, written[0])
+        write_json(result, written[1])
     reasons_out = write_reasons_workbook(result, out_file.parent / file_name(year), given=result.justifications())
     _print_result(result)
     click.echo(f"Сводная книга: {out_file}")
@@ -297,9 +330,14 @@ def check_cmd(files, year, program_path):
     from .verdicts import label, submission_verdict
     from .vocabulary import SEVERITY
 
+    from .inbox import not_regular
+
     prog = read_program(program_path)
     failed = False
     for path in files:
+        if not_regular(path):  # a FIFO or a device: never opened
+            click.echo(f"{path}: {not_regular(path)[1]}")
+            continue
         sub = read_submission(path, prog, year, name=str(path))
         who = prog.participants[sub.participant].short_name if sub.participant in prog.participants else "участник не определён"
         verdict = submission_verdict(sub.problems, rejected=sub.rejected or sub.skipped)
@@ -349,8 +387,8 @@ def mail():
 @PROGRAM_OPTION
 @click.option("--templates", "templates_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Папка со сформированными книгами (по умолчанию output/ГОД/templates).")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Папка для писем (по умолчанию output/ГОД/mail).")
+@click.option("--mail-dir", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Папка для писем и журналов рассылки (по умолчанию output/ГОД/mail).")
 @click.option("--letter", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="Шаблон письма: первая строка «Тема: …», затем текст; поля {program}, {year}, {deadline}, "
                    "{participant}, {participant_short}, {executor}, {contact}.")
@@ -367,8 +405,10 @@ def mail_prepare(year, program_path, templates_dir, out_dir, letter):
 
     prog = read_program(program_path)
     _check_year(prog, year)
+    from .journal import default_mail_dir
+
     templates_dir = templates_dir or _year_dir(year) / "templates"
-    out_dir = out_dir or _year_dir(year) / "mail"
+    out_dir = out_dir or default_mail_dir(year)
     done = prepare(prog, year, templates_dir, out_dir, letter)
     click.echo(f"Подготовлено писем: {len(done.written)} в папке {out_dir}")
     for code, path in done.written:
@@ -377,11 +417,15 @@ def mail_prepare(year, program_path, templates_dir, out_dir, letter):
         click.echo("Нет адреса e-mail на листе «Участники» (письмо не подготовлено):")
         for code in done.no_email:
             click.echo(f"  {prog.participants[code].short_name} ({code})")
+    if done.bad_email:
+        click.echo("Адрес e-mail на листе «Участники» — не один правильный адрес (письмо не подготовлено):")
+        for code in done.bad_email:
+            click.echo(f"  {prog.participants[code].short_name} ({code}): «{prog.participants[code].email}»")
     if done.no_workbook:
         click.echo(f"Нет книги в папке {templates_dir} (выполните «kc-workbook generate --year {year}»):")
         for code in done.no_workbook:
             click.echo(f"  {prog.participants[code].short_name} ({code})")
-    sys.exit(0 if not done.no_email and not done.no_workbook else 1)
+    sys.exit(0 if not done.no_email and not done.no_workbook and not done.bad_email else 1)
 
 
 @mail.command("send")
@@ -393,8 +437,12 @@ def mail_prepare(year, program_path, templates_dir, out_dir, letter):
 @click.option("--ssl", "security", flag_value="ssl", help="Шифрование SSL/TLS (обычно порт 465).")
 @click.option("--mail-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Папка с подготовленными письмами (по умолчанию output/ГОД/mail).")
-def mail_send(year, smtp, user, security, mail_dir):
-    """Отправить подготовленные письма. Уже отправленные повторно не отправляются.
+@click.option("--resend-uncertain", is_flag=True,
+              help="Отправить ещё раз письма, о которых неизвестно, дошли ли они (отправка была прервана).")
+def mail_send(year, smtp, user, security, mail_dir, resend_uncertain):
+    """Отправить подготовленные письма. Уже отправленные повторно не отправляются;
+    письма, отправка которых была прервана, показываются как «неизвестно, дошло ли» и
+    отправляются снова только с --resend-uncertain.
 
     Пример: kc-workbook mail send --year 2025 --smtp smtp.example.ru:587 --user otdel --starttls
     """
@@ -409,13 +457,22 @@ def mail_send(year, smtp, user, security, mail_dir):
     if user:
         password = os.environ.get("KC_SMTP_PASSWORD") or click.prompt("Пароль почтового сервера", hide_input=True,
                                                                        err=True)
-    mail_dir = mail_dir or _year_dir(year) / "mail"
-    done = send(mail_dir, host, int(port), user, password, security or "none")
+    from .journal import default_mail_dir
+
+    mail_dir = mail_dir or default_mail_dir(year)
+    done = send(mail_dir, host, int(port), user, password, security or "none", resend_uncertain=resend_uncertain)
     click.echo(f"Отправлено: {len(done.sent)}; уже были отправлены: {len(done.skipped)}; не отправлено: "
-               f"{len(done.failed)}")
+               f"{len(done.failed) + len(done.invalid)}; неизвестно, дошло ли: {len(done.uncertain)}")
     for code, why in done.failed:
         click.echo(f"  {code}: {why}")
-    sys.exit(1 if done.failed else 0)
+    for name, why in done.invalid:
+        click.echo(f"  {name}: не отправлено — {why}; подготовьте письмо заново («kc-workbook mail prepare»)")
+    if done.uncertain:
+        click.echo("Неизвестно, дошло ли (отправка была прервана): проверьте папку «Отправленные» почтового ящика "
+                   "или спросите получателя; отправить ещё раз — с параметром --resend-uncertain:")
+        for code, name, since in done.uncertain:
+            click.echo(f"  {code}: {name}" + (f" (отправка начата {since})" if since else ""))
+    sys.exit(0 if done.complete else 1)
 
 
 @mail.command("collect")
@@ -423,30 +480,35 @@ def mail_send(year, smtp, user, security, mail_dir):
 @YEAR_OPTION
 @click.option("--inbox", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Папка, куда складывать книги из писем.")
+@click.option("--mail-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Папка журналов рассылки (по умолчанию ГОД/mail рядом с папкой ГОД/inbox, иначе output/ГОД/mail).")
 @PROGRAM_OPTION
-def mail_collect(sources, year, inbox, program_path):
+def mail_collect(sources, year, inbox, mail_dir, program_path):
     """Извлечь книги из сохранённых писем (.eml, .mbox) и архивов .zip в папку INBOX.
 
-    Ничего не перезаписывается: второй ответ участника сохраняется рядом с первым.
+    Ничего не перезаписывается: второй ответ участника сохраняется рядом с первым;
+    книга, которая уже есть в папке (то же содержимое), второй раз не сохраняется.
 
     Пример: kc-workbook mail collect письма/ --year 2025 --inbox output/2025/inbox
     """
-    from .journal import RECEIVED_JOURNAL
-    from .mail import collect, record_received
+    from .journal import RECEIVED_JOURNAL, default_mail_dir
+    from .mail import collect
     from .program import read_program
     from .read import read_submission
 
     prog = read_program(program_path)
-    done = collect(list(sources), inbox)
-    identified = []
-    for att, path in done.saved:
-        sub = read_submission(path, prog, year)
-        identified.append((att, path, sub.participant))
-    record_received(_year_dir(year) / "mail" / RECEIVED_JOURNAL, identified)
+    mail_dir = mail_dir or default_mail_dir(year, inbox)
+    done = collect(list(sources), inbox, mail_dir / RECEIVED_JOURNAL,
+                   identify=lambda path: read_submission(path, prog, year).participant)
     click.echo(f"Сохранено книг: {len(done.saved)} в папке {inbox}")
-    for att, path, code in identified:
+    for att, path in done.saved:
+        code = done.participants.get(path)
         who = prog.participants[code].short_name if code in prog.participants else "участник не определён"
-        click.echo(f"  {who}: {path.name} (из {att.source}{', от ' + att.sender if att.sender else ''})")
+        when = {"archive": "дата из архива", "collected": "дата — время сбора"}.get(att.date_kind)
+        when = f"; {when} {att.date.strftime('%d.%m.%Y %H:%M')}" if when and att.date else ""
+        click.echo(f"  {who}: {path.name} (из {att.source}{', от ' + att.sender if att.sender else ''}{when})")
+    for att, name in done.duplicates:
+        click.echo(f"  уже есть в папке: {att.source}: {att.name} — то же, что {name}")
     for where in done.without_workbook:
         click.echo(f"  в письме нет книги: {where}")
     for what, why in done.skipped:
@@ -459,7 +521,7 @@ def mail_collect(sources, year, inbox, program_path):
 @click.option("--inbox", type=click.Path(file_okay=False, path_type=Path),
               help="Папка с присланными книгами (по умолчанию output/ГОД/inbox).")
 @click.option("--mail-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Папка писем и журналов (по умолчанию output/ГОД/mail).")
+              help="Папка писем и журналов (по умолчанию ГОД/mail рядом с папкой ГОД/inbox, иначе output/ГОД/mail).")
 def status_cmd(year, program_path, inbox, mail_dir):
     """Кому отправлено, кто ответил, чьи книги приняты и кого нет.
 
@@ -471,8 +533,10 @@ def status_cmd(year, program_path, inbox, mail_dir):
     from .program import read_program
 
     prog = read_program(program_path)
+    from .journal import default_mail_dir
+
     inbox = inbox or _year_dir(year) / "inbox"
-    mail_dir = mail_dir or _year_dir(year) / "mail"
+    mail_dir = mail_dir or default_mail_dir(year, inbox)
     journal = mail_status(mail_dir)
     statuses = {}
     if inbox.is_dir():

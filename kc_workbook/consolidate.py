@@ -17,6 +17,7 @@ from .budget import Budget, against_measures, compute_budget, overspending
 from .cells import as_text
 from .efficiency import Efficiency, evaluate_efficiency
 from .indicators import Combined, IndicatorResult, combine, evaluate, responsible_for, summarise
+from .inbox import inbox_files, read_regular
 from .journal import mail_status
 from .model import BUDGET_INPUTS, Program
 from .notation import exact, format_number, rounded
@@ -192,22 +193,14 @@ def _efficiency_dict(e: Efficiency, program: Program) -> dict:
     }
 
 
-def inbox_files(inbox: Path) -> list[Path]:
-    """Every file under the inbox, sub-folders included, in a stable order."""
-    files = []
-    for root, dirs, names in os.walk(inbox):
-        dirs.sort()
-        files.extend(Path(root) / n for n in sorted(names))
-    return files
-
-
 def consolidate(program: Program, year: int, inbox: str | Path, mail_dir: Path | None = None,
-                records_dir: Path | None = None, reasons: Path | None = None) -> Consolidation:
+                records_dir: Path | None = None, reasons: Path | None = None, progress=None) -> Consolidation:
     """``mail_dir``: where ``mail send``/``mail collect`` keep their journals, if they were used;
+    ``progress(done, total)`` is called after each file read;
     ``records_dir``: where the records of earlier years are (``DIR/ГОД/consolidated_ГОД.json``),
     for the comparison with last year's values."""
     inbox = Path(inbox)
-    submissions = read_all(program, year, inbox, inbox_files(inbox))
+    submissions = read_all(program, year, inbox, inbox_files(inbox), progress=progress)
     if reasons is not None:  # the executor's reasons workbook, given apart from the inbox
         submissions.append(read_submission(reasons, program, year, name=Path(reasons).name))
     chosen, superseded = choose([s for s in submissions if s.role == "data"])
@@ -325,28 +318,50 @@ PARALLEL_FROM = 48
 _worker_program: Program | None = None
 
 
-def read_all(program: Program, year: int, inbox: Path, paths: list[Path], workers: int | None = None) -> list[Submission]:
+def read_all(program: Program, year: int, inbox: Path, paths: list[Path], workers: int | None = None,
+             progress=None) -> list[Submission]:
     """Read every file, in the order given; on more than one core, in worker processes."""
     jobs = [(path, path.relative_to(inbox).as_posix()) for path in paths]
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if len(jobs) >= PARALLEL_FROM else 1
     if workers < 2:
-        return [read_submission(path, program, year, name=name) for path, name in jobs]
+        return _counted((read_regular(path, program, year, name=name) for path, name in jobs), len(jobs), progress)
     from concurrent.futures import ProcessPoolExecutor
 
     chunk = max(1, len(jobs) // (workers * 8))
-    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(program,)) as pool:
-        return list(pool.map(_read_one, [(path, name, year) for path, name in jobs], chunksize=chunk))
+    pool = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(program, os.getpid()))
+    try:
+        return _counted(pool.map(_read_one, [(path, name, year) for path, name in jobs], chunksize=chunk), len(jobs),
+                        progress)
+    except BaseException:  # Ctrl+C, SIGTERM (see cli), an error: the workers end with us, now
+        from .inbox import stop_workers
+
+        stop_workers(pool)
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _init_worker(program: Program) -> None:
+def _counted(items, total: int, progress) -> list:
+    done = []
+    for item in items:
+        done.append(item)
+        if progress is not None:
+            progress(len(done), total)
+    return done
+
+
+def _init_worker(program: Program, parent: int | None = None) -> None:
     global _worker_program
     _worker_program = program
+    from .inbox import end_with_parent
+
+    end_with_parent(parent)
 
 
 def _read_one(job) -> Submission:
     path, name, year = job
-    return read_submission(path, _worker_program, year, name=name)
+    return read_regular(path, _worker_program, year, name=name)
 
 
 def _problem_order(p: Problem):

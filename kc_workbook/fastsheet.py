@@ -182,8 +182,11 @@ def splice(path: str | Path, sheets: list[FastRows]) -> None:
     by_part = {s.part(): s for s in sheets if s.first is not None}
     if not by_part:
         return
-    fd, tmp = tempfile.mkstemp(prefix=path.stem + ".", suffix=".splice", dir=path.parent)
-    os.close(fd)
+    # A name the next run recognises and removes if this one is killed (output.clean_temporary),
+    # with the mode the umask gives, as every file we write.
+    from .output import new_temporary
+
+    tmp = str(new_temporary(path))
     try:
         with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
             names = set(src.namelist())

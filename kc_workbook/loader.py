@@ -309,7 +309,7 @@ def read_participants(sheet: Sheet) -> tuple[dict[str, Participant], list[Proble
             problems.append(sheet.problem("field-missing", "не указано полное наименование", sheet.cell(r, "name")))
         email = str(rec["email"]).strip() if not is_blank(rec["email"]) else ""
         if email and (why := email_problem(email)):
-            problems.append(sheet.problem("value-invalid", f"e-mail участника «{code}»: {why}", sheet.cell(r, "email"),
+            problems.append(sheet.problem("email-invalid", f"e-mail участника «{code}»: {why}", sheet.cell(r, "email"),
                                           email))
         result[code] = Participant(
             code=code,

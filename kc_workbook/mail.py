@@ -2,16 +2,17 @@
 
 - ``prepare``: one ready-to-send .eml per participant (Outlook, Thunderbird and webmail
   open it), from a letter template the executor can edit;
-- ``send``: sends the prepared messages over SMTP; a journal per year records what was
-  sent, when and with which Message-ID, so a re-run never sends twice;
+- ``send``: sends the prepared messages over SMTP at most once (``sending.send_letters``:
+  a lock per folder, a journal that says "sending" before and "sent" after each letter);
 - ``collect``: takes workbook attachments out of saved messages (.eml, .mbox) and .zip
-  archives into the inbox, never overwriting, with safe file names.
+  archives into the inbox, never overwriting, with safe file names, never the same
+  content twice, the journal written after each saved file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
+import hashlib
 import mailbox
 import re
 import zipfile
@@ -19,14 +20,17 @@ from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
-from email.utils import format_datetime, getaddresses, parsedate_to_datetime
+from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import Path
 
 from .errors import KcWorkbookError
 from .generate import workbook_file_name
-from .journal import SENT_JOURNAL
+from .inbox import inbox_files, not_regular
+from .journal import read_journal, write_journal
 from .layout import safe_file_name
-from .output import write_text_atomic
+from .lock import folder_lock
+from .output import atomic_path, clean_temporary, write_bytes_atomic
+from .sending import Sent, Smtp, send_letters, valid_address
 from .preflight import LIMITS, WORKBOOK_EXTENSIONS
 from .program import Program, default_program_path
 
@@ -68,117 +72,78 @@ class Prepared:
     written: list[tuple[str, Path]] = field(default_factory=list)  # participant, .eml
     no_email: list[str] = field(default_factory=list)
     no_workbook: list[str] = field(default_factory=list)
+    bad_email: list[str] = field(default_factory=list)  # the address on «Участники» is not one address
+
+
+def executor_address(program: Program) -> str:
+    """The executor's e-mail, the sender of every letter; refuses when it is missing or invalid."""
+    executor = program.participants.get(program.executor)
+    address = executor.email.strip() if executor and executor.email else ""
+    if not valid_address(address):
+        who = f"«{executor.short_name}» ({executor.code})" if executor else f"({program.executor})"
+        what = "не указан" if not address else f"«{address}» — не адрес e-mail"
+        raise MailError(f"адрес e-mail исполнителя {who} {what}: заполните на листе «Участники» столбец «E-mail» "
+                        f"в строке исполнителя — он будет отправителем писем (From)")
+    return address
 
 
 def prepare(program: Program, year: int, templates: Path, out: Path, letter: Path | None = None) -> Prepared:
     subject_t, body_t = load_letter(letter)
     executor = program.participants.get(program.executor)
+    sender = executor_address(program)
     result = Prepared()
-    for code in program.suppliers(year):
-        person = program.participants[code]
-        workbook = templates / workbook_file_name(program, code, year)
-        if not person.email:
-            result.no_email.append(code)
-            continue
-        if not workbook.is_file():
-            result.no_workbook.append(code)
-            continue
-        fields = {
-            "program": program.name,
-            "year": year,
-            "deadline": program.deadline or "в срок, указанный в книге",
-            "participant": person.name,
-            "participant_short": person.short_name,
-            "executor": executor.name if executor else "",
-            "contact": ", ".join(x for x in (executor.contact, executor.phone, executor.email) if x) if executor else "",
-        }
-        msg = EmailMessage(policy=policy.SMTP)
-        msg["Subject"] = _fill(subject_t, fields, letter)
-        msg["To"] = person.email
-        if executor and executor.email:
-            msg["From"] = executor.email
-        msg["Message-ID"] = f"<kc-workbook.{year}.{code}.{program.fingerprint}@{_domain(executor)}>"
-        msg["X-Unsent"] = "1"  # Outlook opens it as a draft, ready to send
-        msg["X-KC-Participant"] = code
-        msg["X-KC-Year"] = str(year)
-        msg.set_content(_fill(body_t, fields, letter))
-        msg.add_attachment(workbook.read_bytes(), maintype=XLSX_TYPE[0], subtype=XLSX_TYPE[1], filename=workbook.name)
-        msg.set_boundary(f"kc-workbook-{year}-{code}")
-        path = out / (safe_file_name(f"{year} {person.short_name} ({code})") + ".eml")
-        out.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(msg.as_bytes())
-        result.written.append((code, path))
+    with folder_lock(out, "подготовка или отправка писем"):
+        clean_temporary(out)
+        for code in program.suppliers(year):
+            _prepare_one(program, year, code, templates, out, subject_t, body_t, letter, executor, sender, result)
     return result
 
 
-def _domain(executor) -> str:
-    if executor and "@" in executor.email:
-        return executor.email.rsplit("@", 1)[1]
-    return "kc-workbook.invalid"
+def _prepare_one(program, year, code, templates, out, subject_t, body_t, letter, executor, sender, result) -> None:
+    person = program.participants[code]
+    workbook = templates / workbook_file_name(program, code, year)
+    if not person.email:
+        result.no_email.append(code)
+        return
+    if not valid_address(person.email):
+        result.bad_email.append(code)
+        return
+    if not workbook.is_file():
+        result.no_workbook.append(code)
+        return
+    fields = {
+        "program": program.name,
+        "year": year,
+        "deadline": program.deadline or "в срок, указанный в книге",
+        "participant": person.name,
+        "participant_short": person.short_name,
+        "executor": executor.name if executor else "",
+        "contact": ", ".join(x for x in (executor.contact, executor.phone, executor.email) if x) if executor else "",
+    }
+    msg = EmailMessage(policy=policy.SMTP)
+    msg["Subject"] = _fill(subject_t, fields, letter)
+    msg["To"] = person.email.strip()
+    msg["From"] = sender
+    msg["Message-ID"] = f"<kc-workbook.{year}.{code}.{program.fingerprint}@{sender.rsplit('@', 1)[1]}>"
+    msg["X-Unsent"] = "1"  # Outlook opens it as a draft, ready to send
+    msg["X-KC-Participant"] = code
+    msg["X-KC-Year"] = str(year)
+    msg["X-KC-Attachments"] = "1"
+    msg.set_content(_fill(body_t, fields, letter))
+    msg.add_attachment(workbook.read_bytes(), maintype=XLSX_TYPE[0], subtype=XLSX_TYPE[1], filename=workbook.name)
+    msg.set_boundary(f"kc-workbook-{year}-{code}")
+    path = out / (safe_file_name(f"{year} {person.short_name} ({code})") + ".eml")
+    write_bytes_atomic(path, msg.as_bytes())
+    result.written.append((code, path))
 
 
 # --- sending ---------------------------------------------------------------------------
 
-def read_journal(path: Path) -> dict:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
-    except (OSError, ValueError) as exc:
-        raise MailError(f"журнал {path} повреждён: {exc}") from exc
-
-
-@dataclass
-class Sent:
-    sent: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)  # sent before
-    failed: list[tuple[str, str]] = field(default_factory=list)  # participant, why
-
-
 def send(mail_dir: Path, host: str, port: int, user: str | None = None, password: str | None = None,
-         security: str = "none", now=None, timeout: float = 30) -> Sent:
-    """Send every prepared message in ``mail_dir`` that the journal does not list as sent."""
-    import smtplib
-
-    messages = sorted(mail_dir.glob("*.eml"))
-    if not messages:
-        raise MailError(f"в папке {mail_dir} нет подготовленных писем: сначала выполните «kc-workbook mail prepare»")
-    journal_path = mail_dir / SENT_JOURNAL
-    journal = read_journal(journal_path)
-    result = Sent()
-    try:
-        smtp_class = smtplib.SMTP_SSL if security == "ssl" else smtplib.SMTP
-        server = smtp_class(host, port, timeout=timeout)
-        if security == "starttls":
-            server.starttls()
-        if user:
-            server.login(user, password or "")
-    except (OSError, smtplib.SMTPException) as exc:
-        raise MailError(f"не удалось подключиться к почтовому серверу {host}:{port}: {exc}") from exc
-    try:
-        for path in messages:
-            msg = BytesParser(policy=policy.SMTP).parsebytes(path.read_bytes())
-            code = msg.get("X-KC-Participant", path.stem)
-            if code in journal:
-                result.skipped.append(code)
-                continue
-            del msg["X-Unsent"]
-            msg["Date"] = format_datetime((now or dt.datetime.now)().astimezone())
-            try:
-                server.send_message(msg)
-            except (OSError, smtplib.SMTPException) as exc:
-                result.failed.append((code, str(exc)))
-                continue
-            journal[code] = {"sent_at": (now or dt.datetime.now)().isoformat(timespec="seconds"),
-                             "message_id": msg["Message-ID"], "to": msg["To"], "file": path.name}
-            write_text_atomic(journal_path, json.dumps(journal, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
-            result.sent.append(code)
-    finally:
-        try:
-            server.quit()
-        except (OSError, smtplib.SMTPException):
-            pass
-    return result
+         security: str = "none", now=None, timeout: float = 30, resend_uncertain: bool = False) -> Sent:
+    """Send every prepared message in ``mail_dir`` at most once (see ``sending``)."""
+    return send_letters(mail_dir, Smtp(host, port, user, password, security, timeout),
+                        resend_uncertain=resend_uncertain, now=now)
 
 
 # --- collecting ------------------------------------------------------------------------
@@ -190,34 +155,94 @@ class Attachment:
     sender: str = ""
     date: dt.datetime | None = None
     source: str = ""
+    date_kind: str = "message"  # "message": the letter's Date; "archive": the newest date inside a bare .zip;
+    # "collected": the time of collection (a bare workbook, or an archive without dates)
 
 
 @dataclass
 class Collected:
     saved: list[tuple[Attachment, Path]] = field(default_factory=list)
+    participants: dict[Path, str | None] = field(default_factory=dict)  # saved file → participant, when identified
+    duplicates: list[tuple[Attachment, str]] = field(default_factory=list)  # same content already in the inbox as …
     without_workbook: list[str] = field(default_factory=list)  # messages with no workbook attached
     skipped: list[tuple[str, str]] = field(default_factory=list)  # what, why
 
 
-def collect(sources: list[Path], inbox: Path) -> Collected:
+def collect(sources: list[Path], inbox: Path, journal_path: Path | None = None, identify=None, now=None) -> Collected:
+    """Save the workbooks found in ``sources`` into ``inbox``. A content already in the inbox
+    (or recorded in the journal) is not saved again; each file is written atomically and the
+    journal (``journal_path``) is written after each saved file, so that a re-run after an
+    interruption completes the job without duplicates. ``identify(path)`` → participant code."""
     result = Collected()
+    collected_at = (now or (lambda: dt.datetime.now().astimezone()))()
     found: list[Attachment] = []
     for source in sources:
         for path in sorted(source.rglob("*")) if source.is_dir() else [source]:
-            if path.is_file():
-                try:
-                    found.extend(_attachments_of(path, result))
-                except Exception as exc:  # one unreadable letter or archive must not stop the others
-                    result.skipped.append((path.name, f"не удалось прочитать: {exc}"))
-    inbox.mkdir(parents=True, exist_ok=True)
-    for att in found:
-        target = _free_name(inbox, safe_attachment_name(att.name))
-        target.write_bytes(att.data)
-        result.saved.append((att, target))
+            if path.is_dir():
+                continue
+            odd = not_regular(path)
+            if odd is not None:
+                result.skipped.append((path.name, odd[1]))
+                continue
+            try:
+                found.extend(_attachments_of(path, result, collected_at))
+            except Exception as exc:  # one unreadable letter or archive must not stop the others
+                result.skipped.append((path.name, f"не удалось прочитать: {exc}"))
+    lock_dir = journal_path.parent if journal_path is not None else inbox
+    with folder_lock(lock_dir, "сбор ответов"):
+        inbox.mkdir(parents=True, exist_ok=True)
+        clean_temporary(inbox)
+        journal = read_journal(journal_path) if journal_path is not None else {}
+        known = _known_contents(inbox)
+        for att in found:
+            digest = hashlib.sha256(att.data).hexdigest()
+            if digest in known:
+                result.duplicates.append((att, known[digest]))
+                if journal_path is not None and known[digest] not in journal:  # saved by an interrupted run
+                    journal[known[digest]] = _received_entry(att, identify(inbox / known[digest]) if identify else None,
+                                                             digest)
+                    write_journal(journal_path, journal)
+                continue
+            target = _free_name(inbox, safe_attachment_name(att.name))
+            with atomic_path(target) as tmp:
+                tmp.write_bytes(att.data)
+            known[digest] = target.name
+            participant = identify(target) if identify else None
+            result.saved.append((att, target))
+            result.participants[target] = participant
+            if journal_path is not None:
+                journal[target.name] = _received_entry(att, participant, digest)
+                write_journal(journal_path, journal)
     return result
 
 
-def _attachments_of(path: Path, result: Collected) -> list[Attachment]:
+def _known_contents(inbox: Path) -> dict[str, str]:
+    """content hash → file name (relative to the inbox), for every regular file in the inbox."""
+    known = {}
+    for path in inbox_files(inbox):
+        if not_regular(path) is not None:
+            continue
+        try:
+            with open(path, "rb") as fh:
+                digest = hashlib.file_digest(fh, "sha256").hexdigest()
+        except OSError:
+            continue
+        known[digest] = path.relative_to(inbox).as_posix()
+    return known
+
+
+def _received_entry(att: Attachment, participant: str | None, digest: str) -> dict:
+    return {
+        "participant": participant,
+        "from": att.sender,
+        "date": att.date.isoformat(timespec="seconds") if att.date else None,
+        "date_kind": att.date_kind,
+        "source": att.source,
+        "sha256": digest,
+    }
+
+
+def _attachments_of(path: Path, result: Collected, collected_at: dt.datetime) -> list[Attachment]:
     suffix = path.suffix.lower()
     if suffix == ".eml":
         msg = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
@@ -229,9 +254,13 @@ def _attachments_of(path: Path, result: Collected) -> list[Attachment]:
             found.extend(_from_message(parsed, f"{path.name}, письмо {i + 1}", result))
         return found
     if suffix == ".zip":
-        return _from_zip(path.read_bytes(), path.name, "", None, result)
+        found = _from_zip(path.read_bytes(), path.name, "", None, result)
+        stamps = [a.date for a in found if a.date is not None]
+        for att in found:  # a bare archive has no letter: its own date, failing that the time of collection
+            att.date, att.date_kind = (max(stamps), "archive") if stamps else (collected_at, "collected")
+        return found
     if suffix in WORKBOOK_EXTENSIONS:
-        return [Attachment(path.name, path.read_bytes(), source=path.name)]
+        return [Attachment(path.name, path.read_bytes(), source=path.name, date=collected_at, date_kind="collected")]
     result.skipped.append((path.name, "не письмо, не архив и не книга"))
     return []
 
@@ -287,7 +316,13 @@ def _from_zip(data: bytes, where: str, sender: str, date, result: Collected) -> 
                 if len(content) > LIMITS.file_bytes:
                     result.skipped.append((f"{where}: {name}", "файл в архиве слишком велик"))
                     continue
-                found.append(Attachment(name, content, sender, date, where))
+                att = Attachment(name, content, sender, date, where)
+                if date is None:  # a bare archive: remember the member's own date (local time)
+                    try:
+                        att.date, att.date_kind = dt.datetime(*info.date_time).astimezone(), "archive"
+                    except (ValueError, OverflowError):
+                        att.date = None
+                found.append(att)
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
         result.skipped.append((where, f"архив повреждён или защищён паролем: {exc}"))
     return found
@@ -317,13 +352,8 @@ def _free_name(folder: Path, name: str) -> Path:
 
 
 def record_received(journal_path: Path, saved: list[tuple[Attachment, Path, str | None]]) -> None:
-    """Append what was collected (file, participant, sender, date) to the year's journal."""
+    """Add what was collected (file, participant, sender, date) to the year's journal."""
     journal = read_journal(journal_path)
     for att, path, participant in saved:
-        journal[path.name] = {
-            "participant": participant,
-            "from": att.sender,
-            "date": att.date.isoformat(timespec="seconds") if att.date else None,
-            "source": att.source,
-        }
-    write_text_atomic(journal_path, json.dumps(journal, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+        journal[path.name] = _received_entry(att, participant, hashlib.sha256(att.data).hexdigest())
+    write_journal(journal_path, journal)

@@ -28,7 +28,7 @@ from .values import parse_value
 REJECTING = {"file-unreadable", "workbook-not-ours", "workbook-other-program", "workbook-wrong-year",
              "workbook-unknown-participant", "file-wrong-format", "file-too-large", "archive-suspicious",
              "xml-doctype", "sheet-too-large", "workbook-password"}
-SKIPPING = {"lock-file-skipped", "not-a-workbook"}
+SKIPPING = {"lock-file-skipped", "not-a-workbook", "file-not-regular", "file-temporary"}
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from .cells import row_height
 from .consolidate import Consolidation
 from .indicators import summarise_gaps
 from .fastsheet import FastRows, splice
-from .output import atomic_path, write_text_atomic
+from .output import atomic_path, scratch_dir, write_text_atomic
 from .report_base import DEFAULT_FONT, GREEN, RED, YELLOW, _cell, _fit_height, _Formats, _sheet
 from .report_budget import measures_sheet as _measures
 from .report_budget import spending_sheet as _spending
@@ -52,7 +52,7 @@ def write_workbook(result: Consolidation, path: str | Path) -> Path:
         large = sum(len(i.suppliers) for i in result.program.inputs.values()) > LARGE_ROWS
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
                                             "strings_to_numbers": False, "constant_memory": large,
-                                            "tmpdir": str(Path(tmp).parent),
+                                            "in_memory": not large, "tmpdir": scratch_dir(),
                                             # Arial 10 (Liberation Sans where Arial is missing) as the
                                             # default font: columns are as wide in LibreOffice as in Excel.
                                             "default_format_properties": dict(DEFAULT_FONT)})

@@ -162,7 +162,8 @@ def message_with(attachments, sender="mvd@example.test", date="Tue, 03 Feb 2026 
     return msg
 
 
-def test_collect_from_eml_mbox_and_zip(blank_workbooks, tmp_path):
+def test_collect_from_eml_mbox_and_zip(blank_workbooks, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     mvd = fill_openpyxl(blank_workbooks["MVD"], tmp_path / "mvd.xlsx", GOOD["MVD"]).read_bytes()
     gz = fill_openpyxl(blank_workbooks["GZ"], tmp_path / "gz.xlsx", GOOD["GZ"]).read_bytes()
     edu = fill_openpyxl(blank_workbooks["EDU"], tmp_path / "edu.xlsx", GOOD["EDU"]).read_bytes()
@@ -184,7 +185,9 @@ def test_collect_from_eml_mbox_and_zip(blank_workbooks, tmp_path):
     result = run("mail", "collect", letters, "--year", YEAR, "--inbox", inbox, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in inbox.iterdir())
-    assert names == ["_CON.xlsx", "evil (2).xlsx", "evil.xlsx", "Копия отчёт (2) (2).xlsx", "Копия отчёт (2).xlsx"]
+    # the letter sent twice is saved once: the same content is never saved again
+    assert names == ["_CON.xlsx", "evil (2).xlsx", "evil.xlsx", "Копия отчёт (2).xlsx"]
+    assert "уже есть в папке" in result.output
     assert (inbox / "evil.xlsx").read_bytes() == b"already here"  # never overwritten
     assert (inbox / "evil (2).xlsx").read_bytes() == mvd
     assert not (tmp_path / "evil.xlsx").exists() and not (tmp_path.parent / "evil.xlsx").exists()
