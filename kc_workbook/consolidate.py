@@ -65,6 +65,7 @@ class Consolidation:
     efficiency: Efficiency | None = None
     mail: dict = field(default_factory=dict)  # participant → (sent at, answered at)
     problems: list[Problem] = field(default_factory=list)
+    records_dir: Path | None = None  # where the records of the years are: the history the report shows
 
     @property
     def used(self) -> dict[str, Submission]:
@@ -269,7 +270,8 @@ def consolidate(program: Program, year: int, inbox: str | Path, mail_dir: Path |
     problems += indicator_problems
     problems.sort(key=_problem_order)
     return Consolidation(program, year, inbox, [checked[id(s)] for s in submissions], participants, combined,
-                         indicators, budget, efficiency, mail_status(mail_dir), problems)
+                         indicators, budget, efficiency, mail_status(mail_dir), problems,
+                         None if records_dir is None else Path(records_dir))
 
 
 def explain(program: Program, year: int, results: list[IndicatorResult], previous: dict[int, float | None],

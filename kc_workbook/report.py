@@ -67,6 +67,7 @@ def write_workbook(result: Consolidation, path: str | Path) -> Path:
         _indicators(wb, f, result)
         _efficiency(wb, f, result)
         _totals(wb, f, result)
+        _dynamics(wb, f, result)
         _spending(wb, f, result)
         _measures(wb, f, result)
         fast = [_inputs(wb, f, result)]
@@ -76,6 +77,16 @@ def write_workbook(result: Consolidation, path: str | Path) -> Path:
         wb.close()
         splice(tmp, fast)
     return Path(path)
+
+
+def _dynamics(wb, f, result: Consolidation) -> None:
+    """«Динамика»: plan and fact of every indicator by year up to this one, from the records of the
+    earlier years, the definition's past facts and this year's result."""
+    from .dynamics import add_dynamics_sheet
+    from .history import build_history
+
+    records = result.records_dir if result.records_dir is not None else Path(result.inbox) / ".no-records"
+    add_dynamics_sheet(wb, f, build_history(result.program, records, current=result), result.year)
 
 
 def _inputs(wb, f, result: Consolidation) -> FastRows:

@@ -482,3 +482,30 @@ def test_dynamics_workbook_prints_on_a4_landscape_in_libreoffice(three_years, pr
     assert {round(float(w)) for w, _ in boxes} == {842}  # A4
     # the table on three pages, eleven charts four to a page, the outlook, records and problems: not 30 pages
     assert 5 <= len(re.findall(rb"/Type\s*/Page\b", pdf)) <= 10
+
+
+def test_last_years_facts_and_values_reach_this_years_report_and_next_years_workbooks(three_years, program, tmp_path,
+                                                                                      monkeypatch):
+    """The issue's «done when»: the 2025 report shows the 2024 facts as the previous year's, the
+    2026 workbooks show the values accepted in 2025, and the report has its «Динамика» sheet."""
+    import openpyxl
+
+    report = openpyxl.load_workbook(three_years / "2025" / "consolidated_2025.xlsx")
+    rows = {r[0].value: r for r in report["Показатели"].iter_rows(min_row=6) if isinstance(r[0].value, int)}
+    record_2024 = json.loads((three_years / "2024" / "consolidated_2024.json").read_text(encoding="utf-8"))
+    facts_2024 = {i["number"]: i["fact"] for i in record_2024["indicators"]}
+    assert {n: rows[n][3].value for n in facts_2024} == facts_2024  # «факт года, предшествующего отчётному»
+    assert "Динамика" in report.sheetnames
+    # 2026: generate beside the records; each input shows the value accepted from that participant in 2025
+    monkeypatch.chdir(three_years.parent)
+    out = run("generate", "--year", 2026)
+    assert out.exit_code == 0, out.output
+    record_2025 = json.loads((three_years / "2025" / "consolidated_2025.json").read_text(encoding="utf-8"))
+    accepted = {i["code"]: i["parts"]["MVD"] for i in record_2025["inputs"] if "MVD" in i["parts"]}
+    (mvd,) = (three_years / "2026" / "templates").glob("*(MVD).xlsx")
+    sheet = openpyxl.load_workbook(mvd)["Данные"]
+    header = next(r for r in sheet.iter_rows() if any(c.value == "Код" for c in r))
+    col = {c.value: c.column for c in header}
+    shown = {sheet.cell(r, col["Код"]).value: sheet.cell(r, col["Принято за 2025 год"]).value
+             for r in range(header[0].row + 1, header[0].row + 1 + len(accepted))}
+    assert shown == accepted
