@@ -84,7 +84,7 @@ def _page(ws, header_row: int | None = None) -> None:
     if header_row is not None:
         ws.repeat_rows(header_row)
     ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
-    ws.set_footer("&CСтраница &P из &N")
+    ws.set_footer("&L&A&CСтраница &P из &N")  # the sheet's name, as on the report's pages
 
 
 def add_dynamics_sheet(wb, formats, history: History, up_to_year: int, name: str = SHEET, charts: bool = True):
@@ -112,8 +112,9 @@ def add_dynamics_sheet(wb, formats, history: History, up_to_year: int, name: str
     header = 2
     ws.set_row(header, 18)
     ws.write_string(header, 0, "Показатель", f.head)
-    for i, year in enumerate(years):
-        ws.write_number(header, first_year_col + i, year, f.head)
+    for i, year in enumerate(years):  # a year is a heading, not a quantity: no thousands separator
+        ws.write_string(header, first_year_col + i, str(year), f.head)
+    ws.ignore_errors({"number_stored_as_text": f"B{header + 1}:{cell_name(header, len(years))}"})
     ws.freeze_panes(header + 1, 1)
     small = wb.add_format({**getattr(f, "base", {}), "border": 1, "font_size": 8})  # the words fit in one line
     r = header + 1

@@ -489,6 +489,7 @@ def _identity_sheet(wb, program: Program, participant: str, year: int) -> None:
         (L.ID_PARTICIPANT, participant),
         (L.ID_YEAR, str(year)),
         (L.ID_VERSION, __version__),
+        *((L.ID_INPUT_PREFIX + inp.code, program.input_signature(inp.code)) for inp in program.inputs_of(participant)),
     ]
     for r, (key, value) in enumerate(rows):
         ws.write_string(r, 0, key)

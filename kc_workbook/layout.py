@@ -48,6 +48,7 @@ ID_AMENDMENT = "program_amendment"
 ID_PARTICIPANT = "participant"
 ID_YEAR = "year"
 ID_VERSION = "template_version"
+ID_INPUT_PREFIX = "input:"  # one row per input: input:CODE → Program.input_signature(CODE)
 
 # Labels of the contact cells on the title sheet; the value is in the next column.
 CONTACTS = {"fio": "Заполнил (ФИО)", "position": "Должность", "phone": "Телефон", "email": "E-mail"}

@@ -209,6 +209,14 @@ class Program:
             cache[year] = tuple(c for c in self.participants if c in codes)
         return list(cache[year])
 
+    def input_signature(self, code: str) -> str:
+        """What a value of this input means: unit, kind, bound and the formulas it enters. A workbook
+        made under a definition where this changed carries values that must not be used."""
+        inp = self.inputs[code]
+        roles = sorted(f"{ind.number}:{ind.formula.text}" for ind in self.indicators if code in ind.formula.names)
+        text = "|".join([inp.unit, inp.kind, repr(inp.lower_bound), inp.upper.text if inp.upper else "", *roles])
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+
     @cached_property
     def fingerprint(self) -> str:
         """Changes whenever anything but contact details changes: marks outdated workbooks."""

@@ -172,6 +172,7 @@ def _read(sub: Submission, program: Program, year: int | None, data: bytes | Non
     sub.problems += problems
     problems, invalid = check_ratios(cells, program, where)
     sub.problems += problems
+    invalid |= identity.get("changed", set())
     sub.cells = {code: dataclasses.replace(c, ok=False) if code in invalid else c for code, c in cells.items()}
     sub.measures, problems = read_measures(data_sheets, program, sub.participant, sub.year, where)
     sub.problems += problems
@@ -230,7 +231,18 @@ def identify(rows, program: Program, year: int | None, where: Where) -> tuple[di
         return found, [where.problem("workbook-unknown-participant", f"участник «{found['participant']}» по программе "
                                      f"не представляет сведений за {found['year']} год", L.SHEET_IDENTITY)]
     found["accepted"] = True
+    found["changed"] = set()
     if found["fingerprint"] != program.fingerprint:
+        # Values whose meaning changed (unit, kind, bound, the formulas they enter) must not be used.
+        signatures = {key[len(L.ID_INPUT_PREFIX):]: value for key, value in ident.items()
+                      if key.startswith(L.ID_INPUT_PREFIX)}
+        found["changed"] = {inp.code for inp in program.inputs_of(found["participant"])
+                            if inp.code in signatures and signatures[inp.code] != program.input_signature(inp.code)}
+        if found["changed"]:
+            return found, [where.problem("workbook-input-changed", f"книга сформирована по прежней редакции "
+                                         f"программы, в которой иначе определено «{code}» ({program.inputs[code].name}: "
+                                         "единица измерения, тип или расчёт): значение не учтено", L.SHEET_IDENTITY,
+                                         value=code) for code in sorted(found["changed"])]
         return found, [where.problem("workbook-outdated", "книга сформирована по другой редакции определения "
                                      "программы", L.SHEET_IDENTITY, value=ident.get(L.ID_AMENDMENT) or found["fingerprint"])]
     return found, []

@@ -86,7 +86,8 @@ def _dynamics(wb, f, result: Consolidation) -> None:
     from .history import build_history
 
     records = result.records_dir if result.records_dir is not None else Path(result.inbox) / ".no-records"
-    add_dynamics_sheet(wb, f, build_history(result.program, records, current=result), result.year)
+    # a table only: the charts by year are in the workbook of `kc-workbook history`
+    add_dynamics_sheet(wb, f, build_history(result.program, records, current=result), result.year, charts=False)
 
 
 def _inputs(wb, f, result: Consolidation) -> FastRows:

@@ -347,7 +347,7 @@ def test_dynamics_workbook(three_years, program, tmp_path):
     assert wb.sheetnames == ["Динамика", "Прогноз до 2030", "Записи", "Замечания"]
     ws = wb["Динамика"]
     header = [c.value for c in ws[3]]
-    assert header == ["Показатель", *range(2019, 2031)]
+    assert header == ["Показатель", *map(str, range(2019, 2031))]
     col = {year: 2 + i for i, year in enumerate(range(2019, 2031))}
     title = next(r for r in range(4, ws.max_row + 1) if str(ws.cell(r, 1).value).startswith("10. "))
     row = title + 1  # indicator 10: plan, fact, source, status
@@ -377,7 +377,7 @@ def test_add_dynamics_sheet_up_to_a_year(three_years, program, tmp_path):
     add_dynamics_sheet(wb, None, build_history(program, three_years), 2024)
     wb.close()
     ws = openpyxl.load_workbook(path)["Динамика"]
-    assert [c.value for c in ws[3]] == ["Показатель", *range(2019, 2025)]
+    assert [c.value for c in ws[3]] == ["Показатель", *map(str, range(2019, 2025))]
     title = next(r for r in range(4, ws.max_row + 1) if str(ws.cell(r, 1).value).startswith("3. "))
     assert [[ws.cell(title + 1 + k, c).value for c in (6, 7)] for k in range(4)] == [
         [54, 55], [40, 48], ["сводка", "сводка"], ["не достигнут", "не достигнут"]]
@@ -460,7 +460,7 @@ def test_add_dynamics_sheet_takes_the_reports_formats(three_years, program, tmp_
     wb = xlsxwriter.Workbook(str(path))
     add_dynamics_sheet(wb, _Formats(wb), build_history(program, three_years), 2025)
     wb.close()
-    assert [c.value for c in openpyxl.load_workbook(path)["Динамика"][3]] == ["Показатель", *range(2019, 2026)]
+    assert [c.value for c in openpyxl.load_workbook(path)["Динамика"][3]] == ["Показатель", *map(str, range(2019, 2026))]
 
 
 @pytest.mark.libreoffice

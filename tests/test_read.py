@@ -170,3 +170,23 @@ def test_a_truncated_workbook_is_named_as_such(program, mvd, tmp_path):
 def test_contacts_are_read_from_the_title_sheet(program, mvd):
     sub = read_submission(mvd({"Титул!B9": "Петров П. П.", "Титул!B11": "+7 000"}), program, YEAR)
     assert sub.contacts["fio"] == "Петров П. П." and sub.contacts["phone"] == "+7 000"
+
+
+def test_an_input_whose_meaning_changed_since_the_workbook_was_made_is_an_error(program, template_copy, tmp_path):
+    """«чел.» → «тыс. чел.»: the value typed under the old definition must not be used."""
+    from conftest import GOOD, edit_workbook
+    from kc_workbook.generate import write_participant_workbook
+    from kc_workbook.program import load_program
+    from kc_workbook.read import read_submission
+
+    old = write_participant_workbook(program, "MVD", 2025, tmp_path / "мвд.xlsx", values=GOOD["MVD"])
+    edit_workbook(template_copy, {("Исходные данные", "D6"): "тыс. ед."})  # CRIMES_TOTAL's unit
+    changed, problems = load_program(template_copy)
+    assert problems == [] and changed.inputs["CRIMES_TOTAL"].unit == "тыс. ед."
+    sub = read_submission(old, changed, 2025)
+    assert [(p.code, p.value) for p in sub.problems] == [("workbook-input-changed", "CRIMES_TOTAL")]
+    assert not sub.cells["CRIMES_TOTAL"].ok and sub.cells["CRIMES_PUBLIC"].ok
+    # a change that does not touch this workbook's inputs is only the generic warning
+    edit_workbook(template_copy, {("Исходные данные", "D6"): "ед.", ("Целевые значения", "E4"): 56})
+    target_only, _ = load_program(template_copy)
+    assert [p.code for p in read_submission(old, target_only, 2025).problems] == ["workbook-outdated"]

@@ -11,7 +11,7 @@ from conftest import GOOD, YEAR, fill_openpyxl
 from kc_workbook.consolidate import consolidate
 from kc_workbook.report import write_json, write_workbook
 
-SHEETS = ["Сводка", "Показатели", "Оценка эффективности", "Итоги", "Расходы", "Мероприятия", "Исходные данные",
+SHEETS = ["Сводка", "Показатели", "Оценка эффективности", "Итоги", "Динамика", "Расходы", "Мероприятия", "Исходные данные",
           "Участники", "Замечания", "О расчёте"]
 
 

@@ -27,6 +27,7 @@ EXPECTED = {
     "Показатели": (LANDSCAPE, 2),
     "Оценка эффективности": (LANDSCAPE, 2),
     "Итоги": (LANDSCAPE, 1),
+    "Динамика": (LANDSCAPE, 3),
     "Расходы": (LANDSCAPE, 2),  # by source; by measure and participant
     "Мероприятия": (LANDSCAPE, 1),
     "Исходные данные": (LANDSCAPE, 6),
