@@ -305,7 +305,8 @@ def _problems_sheet(wb, f, history: History) -> None:
         r += 1
     if not history.problems:
         ws.write_string(r, 0, "Замечаний нет.", f.plain)
-    ws.conditional_format(3, 1, max(r - 1, 3), 1, {"type": "cell", "criteria": "==", "value": '"ошибка"',
+    error = SEVERITY.label("error")
+    ws.conditional_format(3, 1, max(r - 1, 3), 1, {"type": "cell", "criteria": "==", "value": f'"{error}"',
                                                   "format": f.red})
     _page(ws, 2)
 

@@ -24,7 +24,7 @@ from .cells import column_letter, row_height
 from .model import Input, Measure, Program
 from .notation import format_number
 from .output import atomic_path
-from .vocabulary import INT, MEASURE_DONE, MEASURE_STATUS, SOURCES
+from .vocabulary import INDICATOR_STATUS, INT, MEASURE_DONE, MEASURE_STATUS, NO_DATA, SOURCES
 
 # The measures sheet shows and the participant types labels («выполнено»), not codes.
 DONE_LABEL = MEASURE_STATUS.label(MEASURE_DONE)
@@ -313,7 +313,7 @@ def _data_sheet(wb, f, program: Program, participant: str, year: int, inputs: li
                 ws.write_number(r, cols["previous"], last,
                                 f["previous_int"] if inp.kind == "int" and last == int(last) else f["previous"])
             else:
-                ws.write_string(r, cols["previous"], "нет данных", f["previous_none"])
+                ws.write_string(r, cols["previous"], INDICATOR_STATUS.label(NO_DATA), f["previous_none"])
         ws.write_string(r, cols["comment"], comments.get(inp.code, ""), f["input_text"])
         with_upper = _upper_in_workbook(inp, own)
         upper_row = ""

@@ -22,6 +22,7 @@ from .definition import SHEET_PAST_FACTS as PAST_FACTS_SHEET  # loaded as ``prog
 from .indicators import MET, MISSED, NO_DATA, NO_TARGET, is_met
 from .notation import format_number, round_half_up
 from .problems import Problem
+from .vocabulary import FACT_SOURCE, OUTLOOK
 
 RECORD_FORMAT_PREFIX = "kc_workbook/consolidation/"
 FIRST_YEAR, LAST_YEAR = 2019, 2030
@@ -29,16 +30,11 @@ YEARS = tuple(range(FIRST_YEAR, LAST_YEAR + 1))
 DEFAULT_RECORDS_DIR = Path("output")
 MIN_FACTS = 3  # the outlook needs at least this many years with a fact
 
-SOURCE_RECORD, SOURCE_PAST = "record", "past_facts"
-SOURCE_LABELS = {SOURCE_RECORD: "сводка", SOURCE_PAST: "факт прошлых лет"}
+SOURCE_RECORD, SOURCE_PAST = FACT_SOURCE.codes
+SOURCE_LABELS = dict(FACT_SOURCE.items())  # derived from vocabulary
 
-AT_RISK, ON_TRACK, TOO_FEW, NO_GOAL = "at_risk", "on_track", "too_few_facts", "no_target"
-OUTLOOK_LABELS = {
-    AT_RISK: "с риском недостижения",
-    ON_TRACK: "достижимо при сохранении темпа",
-    TOO_FEW: "недостаточно данных",
-    NO_GOAL: "целей для прогноза нет",
-}
+AT_RISK, ON_TRACK, TOO_FEW, NO_GOAL = OUTLOOK.codes
+OUTLOOK_LABELS = dict(OUTLOOK.items())  # derived from vocabulary
 OUTLOOK_METHOD = (
     "Прогноз: прямая, проведённая методом наименьших квадратов через фактические значения "
     f"показателя по годам (нужно не менее {MIN_FACTS} лет с фактом), продолженная на следующие годы с "

@@ -126,3 +126,12 @@ HIGH, MEDIUM, SATISFACTORY, UNSATISFACTORY = EFFICIENCY.codes
 
 SEVERITY = Terms(("error", "ошибка"), ("warning", "предупреждение"), ("note", "примечание"))
 ERROR, WARNING, NOTE = SEVERITY.codes
+
+# --- the years (history) ----------------------------------------------------------------
+FACT_SOURCE = Terms(("record", "сводка"), ("past_facts", "факт прошлых лет"))
+OUTLOOK = Terms(
+    ("at_risk", "с риском недостижения"),
+    ("on_track", "достижимо при сохранении темпа"),
+    ("too_few_facts", "недостаточно данных"),
+    ("no_target", "целей для прогноза нет"),
+)
