@@ -323,19 +323,26 @@ def read_participants(sheet: Sheet) -> tuple[dict[str, Participant], list[Proble
     return result, problems
 
 
-def read_tasks(sheet: Sheet) -> tuple[dict[int, Task], list[Problem]]:
-    result, seen, problems = {}, {}, []
+def _numbered(sheet: Sheet, what: str, problems: list[Problem]):
+    """(row, record, number) of each row whose «№» is a whole number seen the first time; the
+    other rows become problems at their cell."""
+    seen: dict = {}
     for r, rec in sheet.records():
         number = as_int(rec["number"])
         if number is None:
-            problems.append(sheet.problem("value-invalid", "номер задачи должен быть целым числом",
+            problems.append(sheet.problem("value-invalid", f"номер {what} должен быть целым числом",
                                           sheet.cell(r, "number"), rec["number"]))
             continue
-        duplicate = _first_seen(seen, number, sheet, r, "number", "номер задачи")
+        duplicate = _first_seen(seen, number, sheet, r, "number", f"номер {what}")
         if duplicate:
             problems.append(duplicate)
             continue
-        result[number] = Task(number, as_text(rec["name"]))
+        yield r, rec, number
+
+
+def read_tasks(sheet: Sheet) -> tuple[dict[int, Task], list[Problem]]:
+    problems: list[Problem] = []
+    result = {number: Task(number, as_text(rec["name"])) for _, rec, number in _numbered(sheet, "задачи", problems)}
     return result, problems
 
 
@@ -418,17 +425,8 @@ def read_inputs(sheet: Sheet, participants: dict[str, Participant]) -> tuple[dic
 def read_indicators(sheet: Sheet, inputs: dict[str, Input], tasks: dict[int, Task]
                     ) -> tuple[list[Indicator], set[int], list[Problem]]:
     """The indicators (without targets), the numbers of those whose formula is broken, problems."""
-    result, broken, seen, problems = [], set(), {}, []
-    for r, rec in sheet.records():
-        number = as_int(rec["number"])
-        if number is None:
-            problems.append(sheet.problem("value-invalid", "номер показателя должен быть целым числом",
-                                          sheet.cell(r, "number"), rec["number"]))
-            continue
-        duplicate = _first_seen(seen, number, sheet, r, "number", "номер показателя")
-        if duplicate:
-            problems.append(duplicate)
-            continue
+    result, broken, problems = [], set(), []
+    for r, rec, number in _numbered(sheet, "показателя", problems):
         task = as_int(rec["task"])
         if task not in tasks:
             problems.append(sheet.problem("task-unknown", f"задача «{as_text(rec['task'])}» не найдена на листе "

@@ -127,11 +127,10 @@ def clean_temporary(folder: str | Path) -> list[Path]:
     return removed
 
 
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
+def _fsync(path: Path) -> None:
+    """Push a file (or a folder's entries) to the disk; a file system that cannot is left alone."""
     try:
-        fd = os.open(folder, os.O_RDONLY)
+        fd = os.open(path, os.O_RDONLY)
     except OSError:
         return
     try:
@@ -140,6 +139,11 @@ def _fsync_dir(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name == "posix":  # Windows cannot open a folder to sync it
+        _fsync(folder)
 
 
 _CLEANED: set[str] = set()
@@ -160,16 +164,7 @@ def new_temporary(path: Path) -> Path:
 
 
 def _sync_file(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    _fsync(path)
 
 
 def _replace(tmp: Path, path: Path) -> None:
