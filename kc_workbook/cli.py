@@ -523,29 +523,35 @@ def mail_collect(sources, year, inbox, mail_dir, program_path):
 @click.option("--mail-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Папка писем и журналов (по умолчанию ГОД/mail рядом с папкой ГОД/inbox, иначе output/ГОД/mail).")
 def status_cmd(year, program_path, inbox, mail_dir):
-    """Кому отправлено, кто ответил, чьи книги приняты и кого нет.
+    """Кому отправлено, кто ответил, кому книга возвращена на доработку, чьи книги приняты.
+
+    Состояния: не отправлено → отправлено → получено → на доработке → получено повторно → принято.
 
     Пример: kc-workbook status --year 2025
     """
     from .consolidate import consolidate, when
-    from .journal import mail_status
-    from .vocabulary import MISSING, VERDICT
+    from .journal import default_mail_dir, mail_status
     from .program import read_program
+    from .rounds import consolidation_rounds, participant_round
+    from .vocabulary import MISSING, VERDICT
 
     prog = read_program(program_path)
-    from .journal import default_mail_dir
-
     inbox = inbox or _year_dir(year) / "inbox"
     mail_dir = mail_dir or default_mail_dir(year, inbox)
     journal = mail_status(mail_dir)
-    statuses = {}
+    statuses, rounds = {}, {}
     if inbox.is_dir():
-        statuses = {p.code: p.status for p in consolidate(prog, year, inbox, mail_dir).participants}
-    click.echo(f"{'Участник':<48} {'Отправлено':<20} {'Ответ':<20} Книга")
+        result = consolidate(prog, year, inbox, mail_dir)
+        statuses = {p.code: p.status for p in result.participants}
+        rounds = consolidation_rounds(result)
+    click.echo(f"{'Участник':<40} {'Состояние':<18} {'Круг':<5} {'Отправлено':<17} {'Ответ':<17} "
+               f"{'Возвращено':<17} Книга")
     for code in prog.suppliers(year):
-        sent, answered = journal.get(code, (None, None))
+        state = rounds.get(code) or participant_round(journal.get(code))
         book = VERDICT.label(statuses.get(code, MISSING))
-        click.echo(f"{prog.participants[code].short_name[:47]:<48} {when(sent, '—'):<20} {when(answered, '—'):<20} {book}")
+        click.echo(f"{prog.participants[code].short_name[:39]:<40} {state.label:<18} {state.number:<5} "
+                   f"{when(state.sent_at, '—'):<17} {when(state.answered_at, '—'):<17} "
+                   f"{when(state.returned_at, '—'):<17} {book}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -131,10 +131,13 @@ PARTICIPANT_COLOURS = {ACCEPTED: GREEN, WITH_WARNINGS: YELLOW, WITH_ERRORS: RED,
 
 
 def _participants(wb, f, result: Consolidation) -> None:
+    from .rounds import consolidation_rounds
+
     headers = ["Код", "Участник", "Статус", "Файл", "Сохранён", "Версия книги", "Ошибок", "Предупр.",
-               "Заполнил", "Письмо отправлено", "Ответ получен"]
-    widths = [10, 22, 13, 22, 14, 8, 8, 9, 21, 14, 14]
+               "Заполнил", "Письмо отправлено", "Ответ получен", "Состояние", "Круг", "Возвращено"]
+    widths = [10, 22, 13, 22, 14, 8, 8, 9, 21, 14, 14, 14, 6, 14]
     ws = _sheet(wb, f, "Участники", f"Книги участников за {result.year} год", headers, widths)
+    rounds = consolidation_rounds(result)
     r = 3
     for p in result.participants:
         sub = p.submission
@@ -152,6 +155,9 @@ def _participants(wb, f, result: Consolidation) -> None:
         sent, answered = result.mail.get(p.code, (None, None))
         _cell(ws, r, 9, sent, f.when)
         _cell(ws, r, 10, answered, f.when)
+        _cell(ws, r, 11, rounds[p.code].label, f.text)
+        _cell(ws, r, 12, rounds[p.code].number, f.int)
+        _cell(ws, r, 13, rounds[p.code].returned_at, f.when)
         _fit_height(ws, r, row + [None, None, None, None, contact], widths)
         r += 1
     last = max(r - 1, 3)

@@ -126,3 +126,14 @@ HIGH, MEDIUM, SATISFACTORY, UNSATISFACTORY = EFFICIENCY.codes
 
 SEVERITY = Terms(("error", "ошибка"), ("warning", "предупреждение"), ("note", "примечание"))
 ERROR, WARNING, NOTE = SEVERITY.codes
+
+# Where each participant is in the round of collection (``rounds.participant_round``).
+ROUND_STATE = Terms(
+    ("not_sent", "не отправлено"),
+    ("sent", "отправлено"),
+    ("received", "получено"),
+    ("returned", "на доработке"),
+    ("resubmitted", "получено повторно"),
+    ("accepted", "принято"),
+)
+NOT_SENT, SENT_OUT, RECEIVED, RETURNED, RESUBMITTED, ROUND_ACCEPTED = ROUND_STATE.codes
