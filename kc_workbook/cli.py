@@ -554,5 +554,7 @@ def status_cmd(year, program_path, inbox, mail_dir):
                    f"{when(state.returned_at, '—'):<17} {book}")
 
 
+from . import cli_round  # noqa: E402,F401  (registers «mail return» and «mail remind»)
+
 if __name__ == "__main__":  # pragma: no cover
     main()
