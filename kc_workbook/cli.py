@@ -475,46 +475,6 @@ def mail_send(year, smtp, user, security, mail_dir, resend_uncertain):
     sys.exit(0 if done.complete else 1)
 
 
-@mail.command("collect")
-@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@YEAR_OPTION
-@click.option("--inbox", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Папка, куда складывать книги из писем.")
-@click.option("--mail-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Папка журналов рассылки (по умолчанию ГОД/mail рядом с папкой ГОД/inbox, иначе output/ГОД/mail).")
-@PROGRAM_OPTION
-def mail_collect(sources, year, inbox, mail_dir, program_path):
-    """Извлечь книги из сохранённых писем (.eml, .mbox) и архивов .zip в папку INBOX.
-
-    Ничего не перезаписывается: второй ответ участника сохраняется рядом с первым;
-    книга, которая уже есть в папке (то же содержимое), второй раз не сохраняется.
-
-    Пример: kc-workbook mail collect письма/ --year 2025 --inbox output/2025/inbox
-    """
-    from .journal import RECEIVED_JOURNAL, default_mail_dir
-    from .mail import collect
-    from .program import read_program
-    from .read import read_submission
-
-    prog = read_program(program_path)
-    mail_dir = mail_dir or default_mail_dir(year, inbox)
-    done = collect(list(sources), inbox, mail_dir / RECEIVED_JOURNAL,
-                   identify=lambda path: read_submission(path, prog, year).participant)
-    click.echo(f"Сохранено книг: {len(done.saved)} в папке {inbox}")
-    for att, path in done.saved:
-        code = done.participants.get(path)
-        who = prog.participants[code].short_name if code in prog.participants else "участник не определён"
-        when = {"archive": "дата из архива", "collected": "дата — время сбора"}.get(att.date_kind)
-        when = f"; {when} {att.date.strftime('%d.%m.%Y %H:%M')}" if when and att.date else ""
-        click.echo(f"  {who}: {path.name} (из {att.source}{', от ' + att.sender if att.sender else ''}{when})")
-    for att, name in done.duplicates:
-        click.echo(f"  уже есть в папке: {att.source}: {att.name} — то же, что {name}")
-    for where in done.without_workbook:
-        click.echo(f"  в письме нет книги: {where}")
-    for what, why in done.skipped:
-        click.echo(f"  пропущено {what}: {why}")
-
-
 @main.command("status")
 @YEAR_OPTION
 @PROGRAM_OPTION
@@ -554,7 +514,7 @@ def status_cmd(year, program_path, inbox, mail_dir):
                    f"{when(state.returned_at, '—'):<17} {book}")
 
 
-from . import cli_round  # noqa: E402,F401  (registers «mail return» and «mail remind»)
+from . import cli_round  # noqa: E402,F401  (registers «mail collect», «mail return» and «mail remind»)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

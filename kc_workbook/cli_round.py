@@ -1,4 +1,4 @@
-"""The ``mail return`` and ``mail remind`` commands: the round after the first sending.
+"""The ``mail collect``, ``mail return`` and ``mail remind`` commands: the round after the first sending.
 
 Kept apart from ``cli`` (registered on its ``mail`` group when ``cli`` is imported) so that
 ``cli`` stays near its size. Library modules are imported inside the commands.
@@ -159,3 +159,81 @@ def mail_remind(year, program_path, inbox, mail_dir, template, smtp, user, secur
           letters.no_email)
     code = 0 if dry_run else _send_and_report(mail_dir, letters, server)
     sys.exit(1 if letters.no_email else code)
+
+
+@mail.command("collect")
+@click.argument("sources", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@YEAR_OPTION
+@click.option("--inbox", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Папка, куда складывать книги из писем.")
+@click.option("--mail-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Папка журналов рассылки (по умолчанию ГОД/mail рядом с папкой ГОД/inbox, иначе output/ГОД/mail).")
+@click.option("--imap", "imap_server", metavar="АДРЕС[:ПОРТ]",
+              help="Читать письма прямо из почтового ящика (IMAP, TLS; порт по умолчанию 993). Пароль берётся "
+                   "из переменной окружения KC_IMAP_PASSWORD или запрашивается.")
+@click.option("--user", help="Имя пользователя почтового ящика (с --imap).")
+@click.option("--starttls", is_flag=True, help="С --imap: шифрование STARTTLS (порт по умолчанию 143).")
+@click.option("--folder", default="INBOX", show_default=True, help="Папка почтового ящика (с --imap).")
+@click.option("--mark-read", is_flag=True, help="С --imap: отметить взятые письма прочитанными "
+                                                 "(письма никогда не удаляются и не перемещаются).")
+@PROGRAM_OPTION
+def mail_collect(sources, year, inbox, mail_dir, imap_server, user, starttls, folder, mark_read, program_path):
+    """Извлечь книги из сохранённых писем (.eml, .mbox) и архивов .zip в папку INBOX —
+    или прямо из почтового ящика (--imap).
+
+    Ничего не перезаписывается: второй ответ участника сохраняется рядом с первым;
+    книга, которая уже есть в папке (то же содержимое), второй раз не сохраняется;
+    письмо из почтового ящика, взятое однажды, второй раз не читается.
+
+    Примеры: kc-workbook mail collect письма/ --year 2025 --inbox output/2025/inbox
+             kc-workbook mail collect --imap imap.example.ru --user otdel --year 2025 --inbox output/2025/inbox
+    """
+    import os
+
+    from .journal import RECEIVED_JOURNAL, default_mail_dir
+    from .mail import collect, taken_messages
+    from .program import read_program
+    from .read import read_submission
+
+    if not sources and not imap_server:
+        raise click.UsageError("укажите сохранённые письма (файлы или папки) или почтовый ящик (--imap)")
+    prog = read_program(program_path)
+    mail_dir = mail_dir or default_mail_dir(year, inbox)
+    messages, conn, server = [], None, None
+    if imap_server:
+        from . import imap
+
+        if not user:
+            raise click.UsageError("укажите имя пользователя почтового ящика (--user)")
+        try:
+            host, port = imap.parse_server(imap_server, starttls)
+        except ValueError:
+            raise click.BadParameter("укажите сервер как АДРЕС или АДРЕС:ПОРТ", param_hint="--imap") from None
+        password = os.environ.get("KC_IMAP_PASSWORD") or click.prompt("Пароль почтового ящика", hide_input=True,
+                                                                       err=True)
+        server = imap.Imap(host, port, user, password, starttls, folder)
+        messages, conn = imap.fetch_new(server, taken_messages(mail_dir / RECEIVED_JOURNAL))
+    try:
+        done = collect(list(sources), inbox, mail_dir / RECEIVED_JOURNAL,
+                       identify=lambda path: read_submission(path, prog, year).participant,
+                       messages=[m[:3] for m in messages])
+        if conn is not None and mark_read:
+            imap.mark_read(conn, server, [m[3] for m in messages])
+    finally:
+        if conn is not None:
+            imap.close(conn)
+    if imap_server:
+        click.echo(f"Новых писем в папке «{folder}»: {len(messages)}")
+    click.echo(f"Сохранено книг: {len(done.saved)} в папке {inbox}")
+    for att, path in done.saved:
+        code = done.participants.get(path)
+        who = prog.participants[code].short_name if code in prog.participants else "участник не определён"
+        when = {"archive": "дата из архива", "collected": "дата — время сбора"}.get(att.date_kind)
+        when = f"; {when} {att.date.strftime('%d.%m.%Y %H:%M')}" if when and att.date else ""
+        click.echo(f"  {who}: {path.name} (из {att.source}{', от ' + att.sender if att.sender else ''}{when})")
+    for att, name in done.duplicates:
+        click.echo(f"  уже есть в папке: {att.source}: {att.name} — то же, что {name}")
+    for where in done.without_workbook:
+        click.echo(f"  в письме нет книги: {where}")
+    for what, why in done.skipped:
+        click.echo(f"  пропущено {what}: {why}")
