@@ -124,7 +124,7 @@ def mail_return(year, program_path, inbox, mail_dir, warnings, smtp, user, secur
                    "иначе output/ГОД/mail).")
 @click.option("--template", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="Шаблон напоминания: первая строка «Тема: …», затем текст; поля {program}, {year}, {deadline}, "
-                   "{participant}, {participant_short}, {executor}, {contact}, {sent}, {returned}, {what}.")
+                   "{participant}, {participant_short}, {executor}, {contact}, {sent}, {returned}, {what}, {since}.")
 @smtp_options
 def mail_remind(year, program_path, inbox, mail_dir, template, smtp, user, security, dry_run):
     """Напомнить тем, кому отправлена книга и кто не ответил (или не прислал исправленную).

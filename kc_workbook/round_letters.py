@@ -219,13 +219,12 @@ def prepare_reminders(program, year: int, rounds: dict[str, Round], mail_dir: Pa
                 "executor": executor, "contact": contact,
                 "sent": state.sent_at.strftime("%d.%m.%Y") if state.sent_at else "ранее",
                 "returned": state.returned_at.strftime("%d.%m.%Y") if state.returned_at else "",
-                "what": "исправленную книгу, возвращённую на доработку" if state.state == RETURNED
-                        else "заполненную книгу",
+                "what": "исправленную книгу" if state.state == RETURNED else "заполненную книгу",
+                "since": (f"книга возвращена вам на доработку {state.returned_at:%d.%m.%Y}" if state.state == RETURNED
+                          and state.returned_at else f"книга направлена вам {state.sent_at:%d.%m.%Y}"
+                          if state.sent_at else "книга направлена вам ранее"),
             }
-            try:
-                subject, body = subject_t.format(**fields), body_t.format(**fields)
-            except (KeyError, IndexError, ValueError):
-                subject, body = _fill(subject_t, fields, template), _fill(body_t, fields, template)
+            subject, body = _fill(subject_t, fields, template), _fill(body_t, fields, template)
             msg = _letter(sender, person.email.strip(), subject, body, key, REMINDER, code, year)
             target = out / (safe_file_name(f"{year} {person.short_name} ({code}) напоминание {today.isoformat()}")
                             + ".eml")
