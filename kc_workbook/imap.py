@@ -108,6 +108,7 @@ def _quote(folder: str) -> str:
     return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+_UID = re.compile(rb"\bUID (\d+)")
 _MESSAGE_ID = re.compile(rb"^Message-ID:\s*(.+?)\s*$", re.IGNORECASE | re.MULTILINE)
 
 
@@ -129,11 +130,17 @@ def fetch_new(server: Imap, taken: set[str], connect=None) -> tuple[list[tuple[s
             raise ImapError(f"в почтовом ящике нет папки «{server.folder}»")
         status, data = conn.uid("SEARCH", None, "ALL")
         uids = data[0].split() if status == "OK" and data and data[0] else []
+        ids = {}
+        if uids:  # every letter's Message-ID in one command: a big mailbox costs one round trip
+            status, parts = conn.uid("FETCH", b"1:*", "(UID BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])")
+            for part in parts if status == "OK" else []:
+                if isinstance(part, tuple):
+                    found_uid = _UID.search(part[0])
+                    if found_uid:
+                        ids[found_uid.group(1)] = _message_id(part[1] or b"")
         found = []
         for uid in uids:
-            status, parts = conn.uid("FETCH", uid, "(BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])")
-            header = next((p[1] for p in parts if isinstance(p, tuple)), b"") if status == "OK" else b""
-            message_id = _message_id(header) or f"<{server.folder}/{uid.decode()}@{server.host}>"
+            message_id = ids.get(uid) or f"<{server.folder}/{uid.decode()}@{server.host}>"
             if message_id in taken:
                 continue
             status, parts = conn.uid("FETCH", uid, "(BODY.PEEK[])")

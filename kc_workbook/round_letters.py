@@ -153,7 +153,7 @@ def prepare_returns(result, mail_dir: Path, warnings: bool = False) -> Letters:
             for q in remarks:
                 if q.sheet and q.cell:
                     notes.setdefault((q.sheet, q.cell), []).append(f"{q.message}. Что сделать: {q.hint}")
-            with tempfile.TemporaryDirectory(prefix=".kc-return-", dir=out) as tmp:
+            with tempfile.TemporaryDirectory(prefix="kc-return-") as tmp:  # not in the mail folder: no leftovers
                 given = prefill(sub) if p.status != REJECTED else {}
                 path = write_participant_workbook(program, p.code, year, Path(tmp) / name,
                                                   remarks={k: "\n".join(v) for k, v in notes.items()}, **given)

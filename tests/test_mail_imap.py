@@ -44,14 +44,18 @@ def collect_imap(box, program_path, *more, port=None):
 def test_collect_takes_each_letter_once_and_never_changes_the_mailbox(mailbox, blank_workbooks, tmp_path,
                                                                       template_copy):
     filled = fill_openpyxl(blank_workbooks["MVD"], tmp_path / "a.xlsx", GOOD["MVD"]).read_bytes()
-    mailbox.deliver(message_with([("мвд.xlsx", filled)]).as_bytes())
-    mailbox.deliver(message_with([], sender="gz@example.test").as_bytes())
+    with_id = message_with([("мвд.xlsx", filled)])
+    with_id["Message-ID"] = "<answer.1@mvd.example.test>"
+    mailbox.deliver(with_id.as_bytes())
+    mailbox.deliver(message_with([], sender="gz@example.test").as_bytes())  # no Message-ID: known by folder and UID
     result = collect_imap(mailbox, template_copy)
     assert result.exit_code == 0, result.output
     assert "Новых писем в папке «INBOX»: 2" in result.output and "Сохранено книг: 1" in result.output
     assert len(list((tmp_path / "output" / str(YEAR) / "inbox").iterdir())) == 1
     journal = json.loads((tmp_path / "output" / str(YEAR) / "mail" / "received.json").read_text(encoding="utf-8"))
     assert sum(1 for e in journal.values() if e.get("message_id")) == 3  # the workbook's entry and both letters
+    assert any(e.get("message_id") == "<answer.1@mvd.example.test>" and e.get("participant") == "MVD"
+               for e in journal.values())
     assert mailbox.count() == 2 and not any(b"\\Seen" in f for f in mailbox.flags())  # nothing deleted, unread
 
     again = collect_imap(mailbox, template_copy)
