@@ -203,3 +203,17 @@ def test_a_returned_workbook_is_deterministic_and_its_notes_sit_at_the_problem_c
     ws = openpyxl.load_workbook(a)["Данные"]
     assert [c.coordinate for row in ws.iter_rows() for c in row if c.comment] == ["D7"]
     assert "введите число" in ws["D7"].comment.text
+
+
+def test_warnings_are_returned_only_when_asked_and_each_problem_says_where_and_what_to_do(tmp_path):
+    from kc_workbook.problems import Problem
+    from kc_workbook.read import Submission
+    from kc_workbook.round_letters import describe, remarks_of
+
+    error = Problem("value-not-number", "«1 234 шт» не является числом", "MVD", "мвд.xlsx", "Данные", "D5", "1 234 шт")
+    warning = Problem("workbook-outdated", "книга по прежней редакции", "MVD", "мвд.xlsx")
+    sub = Submission(tmp_path / "мвд.xlsx", "мвд.xlsx", problems=[error, warning])
+    assert remarks_of(sub) == [error] and remarks_of(sub, warnings=True) == [error, warning]
+    text = describe(error)
+    assert text.startswith("Лист «Данные», ячейка D5: «1 234 шт» не является числом; что сделать: ")
+    assert text.endswith(error.hint) and describe(warning).startswith("книга по прежней редакции; что сделать: ")
