@@ -23,6 +23,8 @@ def smtp_options(command):
         click.option("--starttls", "security", flag_value="starttls", help="Шифрование STARTTLS (обычно порт 587)."),
         click.option("--ssl", "security", flag_value="ssl", help="Шифрование SSL/TLS (обычно порт 465)."),
         click.option("--dry-run", is_flag=True, help="Только подготовить письма (.eml), не отправлять."),
+        click.option("--resend-uncertain", is_flag=True,
+                     help="Отправить ещё раз письма, о которых неизвестно, дошли ли они (отправка была прервана)."),
     ]):
         command = option(command)
     return command
@@ -46,13 +48,14 @@ def smtp_of(smtp: str | None, user: str | None, security: str | None):
     return Smtp(host, int(port), user, password, security or "none")
 
 
-def _send_and_report(mail_dir: Path, letters, smtp) -> int:
+def _send_and_report(mail_dir: Path, letters, smtp, resend_uncertain: bool = False) -> int:
     from .sending import send_letters
 
     if not letters.written:
         click.echo("Отправлять нечего.")
         return 0
-    done = send_letters(mail_dir, smtp, letters=[path for _, path in letters.written])
+    done = send_letters(mail_dir, smtp, letters=[path for _, path in letters.written],
+                        resend_uncertain=resend_uncertain)
     click.echo(f"Отправлено: {len(done.sent)}; уже были отправлены: {len(done.skipped)}; не отправлено: "
                f"{len(done.failed) + len(done.invalid)}; неизвестно, дошло ли: {len(done.uncertain)}")
     for key, why in done.failed:
@@ -61,7 +64,7 @@ def _send_and_report(mail_dir: Path, letters, smtp) -> int:
         click.echo(f"  {name}: не отправлено — {why}")
     for key, name, since in done.uncertain:
         click.echo(f"  {key}: {name} — неизвестно, дошло ли" + (f" (отправка начата {since})" if since else "")
-                   + "; отправить ещё раз — «kc-workbook mail send --resend-uncertain»")
+                   + "; проверьте папку «Отправленные»; отправить ещё раз — тем же запуском с --resend-uncertain")
     return 0 if done.complete else 1
 
 
@@ -82,7 +85,7 @@ def _list(prog, title: str, codes) -> None:
                    "иначе output/ГОД/mail).")
 @click.option("--warnings", is_flag=True, help="Возвращать и книги только с предупреждениями.")
 @smtp_options
-def mail_return(year, program_path, inbox, mail_dir, warnings, smtp, user, security, dry_run):
+def mail_return(year, program_path, inbox, mail_dir, warnings, smtp, user, security, dry_run, resend_uncertain):
     """Вернуть на доработку книги с ошибками: письмо со списком замечаний и книга с
     присланными значениями, где ячейки с замечаниями выделены и снабжены примечаниями.
 
@@ -110,7 +113,7 @@ def mail_return(year, program_path, inbox, mail_dir, warnings, smtp, user, secur
         click.echo(f"  {prog.participants[code].short_name} <{prog.participants[code].email}>: {path.name}")
     _list(prog, "Эта книга уже была возвращена (ждём исправленную):", letters.done_before)
     _list(prog, "Нет правильного адреса e-mail на листе «Участники» (письмо не подготовлено):", letters.no_email)
-    code = 0 if dry_run else _send_and_report(mail_dir, letters, server)
+    code = 0 if dry_run else _send_and_report(mail_dir, letters, server, resend_uncertain)
     sys.exit(1 if letters.no_email else code)
 
 
@@ -126,7 +129,7 @@ def mail_return(year, program_path, inbox, mail_dir, warnings, smtp, user, secur
               help="Шаблон напоминания: первая строка «Тема: …», затем текст; поля {program}, {year}, {deadline}, "
                    "{participant}, {participant_short}, {executor}, {contact}, {sent}, {returned}, {what}, {since}.")
 @smtp_options
-def mail_remind(year, program_path, inbox, mail_dir, template, smtp, user, security, dry_run):
+def mail_remind(year, program_path, inbox, mail_dir, template, smtp, user, security, dry_run, resend_uncertain):
     """Напомнить тем, кому отправлена книга и кто не ответил (или не прислал исправленную).
 
     Одному участнику — не больше одного напоминания в день. Срок берётся из определения программы.
@@ -157,7 +160,7 @@ def mail_remind(year, program_path, inbox, mail_dir, template, smtp, user, secur
     _list(prog, "Уже напоминали сегодня:", letters.done_before)
     _list(prog, "Нет правильного адреса e-mail на листе «Участники» (напоминание не подготовлено):",
           letters.no_email)
-    code = 0 if dry_run else _send_and_report(mail_dir, letters, server)
+    code = 0 if dry_run else _send_and_report(mail_dir, letters, server, resend_uncertain)
     sys.exit(1 if letters.no_email else code)
 
 

@@ -336,5 +336,11 @@ def test_reminders_killed_at_random_points_never_go_twice(mailing, slow_server, 
                 assert counts[entry["to"]] == 1
             else:
                 assert "неизвестно, дошло ли" in again.stdout
+        uncertain = {e["to"] for e in entries.values() if e["state"] == "sending"}
         third = kc(*remind, cwd=tmp_path)  # the same day: nothing more
         assert "Уже напоминали сегодня" in third.stdout and delivered(handler) == counts
+        resend = kc(*remind, "--resend-uncertain", cwd=tmp_path)  # the executor asks for the uncertain ones
+        assert resend.returncode == 0, resend.stdout
+        counts = delivered(handler)
+        assert set(counts) == set(EMAILS.values())
+        assert all(n == 1 or address in uncertain for address, n in counts.items())
