@@ -124,7 +124,7 @@ def test_the_full_round_send_errors_return_correct_accept(round_started, tmp_pat
     assert (mvd["round_state"], mvd["round"]) == ("accepted", 2) and mvd["returned_at"]
     sheet = openpyxl.load_workbook(next((tmp_path / "output" / str(YEAR)).glob("consolidated_*.xlsx")))["Участники"]
     rows = {r[0].value: [c.value for c in r] for r in sheet.iter_rows(min_row=3)}
-    assert "принято" in rows["MVD"] and "отправлено" in rows["GZ"]
+    assert rows["MVD"][11].startswith("принято, круг 2; возвращено ") and rows["GZ"][11] == "отправлено"
 
 
 def test_an_answer_with_errors_resent_still_wrong_is_received_again(round_started, tmp_path):
