@@ -158,17 +158,21 @@ def start_dovecot() -> Mailbox:
                                stderr=subprocess.STDOUT)
     box = Mailbox(folder, imaps, imap, folder / "cert.pem", process)
     deadline = time.monotonic() + 20
-    while True:
-        try:
-            box.client().logout()
-            return box
-        except (OSError, imaplib.IMAP4.error) as exc:
-            if process.poll() is not None or time.monotonic() > deadline:
-                log = (folder / "dovecot.log").read_text(errors="replace") if (folder / "dovecot.log").exists() else ""
-                out = process.stdout.read().decode(errors="replace") if process.poll() is not None else ""
-                stop(box)
-                unavailable(f"Dovecot не запустился ({exc}): {out[-500:]} {log[-1000:]}")
-            time.sleep(0.3)
+    try:
+        while True:
+            try:
+                box.client().logout()
+                return box
+            except (OSError, imaplib.IMAP4.error) as exc:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    log = (folder / "dovecot.log").read_text(errors="replace") \
+                        if (folder / "dovecot.log").exists() else ""
+                    out = process.stdout.read().decode(errors="replace") if process.poll() is not None else ""
+                    unavailable(f"Dovecot не запустился ({exc}): {out[-500:]} {log[-1000:]}")
+                time.sleep(0.3)
+    except BaseException:  # skipped, failed or interrupted: never leave a server running
+        stop(box)
+        raise
 
 
 def stop(box: Mailbox) -> None:
