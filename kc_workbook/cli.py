@@ -475,46 +475,6 @@ def mail_send(year, smtp, user, security, mail_dir, resend_uncertain):
     sys.exit(0 if done.complete else 1)
 
 
-@mail.command("collect")
-@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@YEAR_OPTION
-@click.option("--inbox", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Папка, куда складывать книги из писем.")
-@click.option("--mail-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Папка журналов рассылки (по умолчанию ГОД/mail рядом с папкой ГОД/inbox, иначе output/ГОД/mail).")
-@PROGRAM_OPTION
-def mail_collect(sources, year, inbox, mail_dir, program_path):
-    """Извлечь книги из сохранённых писем (.eml, .mbox) и архивов .zip в папку INBOX.
-
-    Ничего не перезаписывается: второй ответ участника сохраняется рядом с первым;
-    книга, которая уже есть в папке (то же содержимое), второй раз не сохраняется.
-
-    Пример: kc-workbook mail collect письма/ --year 2025 --inbox output/2025/inbox
-    """
-    from .journal import RECEIVED_JOURNAL, default_mail_dir
-    from .mail import collect
-    from .program import read_program
-    from .read import read_submission
-
-    prog = read_program(program_path)
-    mail_dir = mail_dir or default_mail_dir(year, inbox)
-    done = collect(list(sources), inbox, mail_dir / RECEIVED_JOURNAL,
-                   identify=lambda path: read_submission(path, prog, year).participant)
-    click.echo(f"Сохранено книг: {len(done.saved)} в папке {inbox}")
-    for att, path in done.saved:
-        code = done.participants.get(path)
-        who = prog.participants[code].short_name if code in prog.participants else "участник не определён"
-        when = {"archive": "дата из архива", "collected": "дата — время сбора"}.get(att.date_kind)
-        when = f"; {when} {att.date.strftime('%d.%m.%Y %H:%M')}" if when and att.date else ""
-        click.echo(f"  {who}: {path.name} (из {att.source}{', от ' + att.sender if att.sender else ''}{when})")
-    for att, name in done.duplicates:
-        click.echo(f"  уже есть в папке: {att.source}: {att.name} — то же, что {name}")
-    for where in done.without_workbook:
-        click.echo(f"  в письме нет книги: {where}")
-    for what, why in done.skipped:
-        click.echo(f"  пропущено {what}: {why}")
-
-
 @main.command("status")
 @YEAR_OPTION
 @PROGRAM_OPTION
@@ -523,30 +483,38 @@ def mail_collect(sources, year, inbox, mail_dir, program_path):
 @click.option("--mail-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Папка писем и журналов (по умолчанию ГОД/mail рядом с папкой ГОД/inbox, иначе output/ГОД/mail).")
 def status_cmd(year, program_path, inbox, mail_dir):
-    """Кому отправлено, кто ответил, чьи книги приняты и кого нет.
+    """Кому отправлено, кто ответил, кому книга возвращена на доработку, чьи книги приняты.
+
+    Состояния: не отправлено → отправлено → получено → на доработке → получено повторно → принято.
 
     Пример: kc-workbook status --year 2025
     """
     from .consolidate import consolidate, when
-    from .journal import mail_status
-    from .vocabulary import MISSING, VERDICT
+    from .journal import default_mail_dir, mail_status
     from .program import read_program
+    from .rounds import consolidation_rounds, participant_round
+    from .vocabulary import MISSING, VERDICT
 
     prog = read_program(program_path)
-    from .journal import default_mail_dir
-
     inbox = inbox or _year_dir(year) / "inbox"
     mail_dir = mail_dir or default_mail_dir(year, inbox)
     journal = mail_status(mail_dir)
-    statuses = {}
+    statuses, rounds = {}, {}
     if inbox.is_dir():
-        statuses = {p.code: p.status for p in consolidate(prog, year, inbox, mail_dir).participants}
-    click.echo(f"{'Участник':<48} {'Отправлено':<20} {'Ответ':<20} Книга")
+        result = consolidate(prog, year, inbox, mail_dir)
+        statuses = {p.code: p.status for p in result.participants}
+        rounds = consolidation_rounds(result)
+    click.echo(f"{'Участник':<40} {'Состояние':<18} {'Круг':<5} {'Отправлено':<17} {'Ответ':<17} "
+               f"{'Возвращено':<17} Книга")
     for code in prog.suppliers(year):
-        sent, answered = journal.get(code, (None, None))
+        state = rounds.get(code) or participant_round(journal.get(code))
         book = VERDICT.label(statuses.get(code, MISSING))
-        click.echo(f"{prog.participants[code].short_name[:47]:<48} {when(sent, '—'):<20} {when(answered, '—'):<20} {book}")
+        click.echo(f"{prog.participants[code].short_name[:39]:<40} {state.label:<18} {state.number:<5} "
+                   f"{when(state.sent_at, '—'):<17} {when(state.answered_at, '—'):<17} "
+                   f"{when(state.returned_at, '—'):<17} {book}")
 
+
+from . import cli_round  # noqa: E402,F401  (registers «mail collect», «mail return» and «mail remind»)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

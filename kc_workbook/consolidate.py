@@ -95,6 +95,9 @@ class Consolidation:
     def to_dict(self) -> dict:
         ind_by_number = self.program.indicator
         mail = lambda code, i: _iso(self.mail.get(code, (None, None))[i])  # noqa: E731
+        from .rounds import consolidation_rounds
+
+        rounds = consolidation_rounds(self)
         return {
             "format": RECORD_FORMAT,
             "year": self.year,
@@ -111,6 +114,10 @@ class Consolidation:
                     "warnings": p.warnings,
                     "sent_at": mail(p.code, 0),
                     "answered_at": mail(p.code, 1),
+                    "round_state": rounds[p.code].state,
+                    "round_state_label": rounds[p.code].label,
+                    "round": rounds[p.code].number,
+                    "returned_at": _iso(rounds[p.code].returned_at),
                 }
                 for p in self.participants
             ],

@@ -123,6 +123,7 @@ def write_participant_workbook(
     justifications: dict[int, str] | None = None,
     previous: dict[str, float] | None = None,
     previous_year: int | None = None,
+    remarks: dict[tuple[str, str], str] | None = None,
 ) -> Path:
     """Write the workbook of ``participant`` for ``year``.
 
@@ -132,6 +133,8 @@ def write_participant_workbook(
     ``previous`` (input code → value accepted for ``previous_year``, by default ``year - 1``)
     adds a locked column of last year's values; ``saved_at`` is the time recorded in the
     file (fixed by default, so that the same program and year give a byte-identical workbook).
+    ``remarks`` ((sheet, cell) → text): cells highlighted, each with a note saying what is wrong
+    (a workbook returned for correction, ``returns``).
     """
     import xlsxwriter
 
@@ -159,8 +162,21 @@ def write_participant_workbook(
         if own_measures:
             _measures_sheet(wb, f, program, participant, year, own_measures, measures or {}, activate=not inputs)
         _identity_sheet(wb, program, participant, year)
+        if remarks:
+            _remark_cells(wb, remarks)
         wb.close()
     return Path(path)
+
+
+def _remark_cells(wb, remarks: dict[tuple[str, str], str]) -> None:
+    """Highlight each cell with a remark and attach the remark as a note (in a fixed order)."""
+    mark = wb.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
+    for (sheet, cell), text in sorted(remarks.items()):
+        ws = wb.get_worksheet_by_name(sheet) if sheet else None
+        if ws is None or not cell:
+            continue
+        ws.conditional_format(cell, {"type": "formula", "criteria": "TRUE", "format": mark})
+        ws.write_comment(cell, text, {"author": "kc_workbook", "x_scale": 3, "y_scale": 2.5})
 
 
 # Input cells: a count with thousands separated, anything else as typed. Never "#,##0.###":

@@ -3,8 +3,11 @@
 Kept apart from ``mail`` so that consolidation can read them without importing the
 e-mail machinery. Journals are JSON objects, replaced atomically on every change.
 
-The sent journal: key (participant) → {"state": "sending" | "sent", "message_id", "to",
-"file", "sending_at", "sent_at"}. An entry without "state" (older journals) was sent.
+The sent journal: key → {"state": "sending" | "sent", "message_id", "to", "file",
+"sending_at", "sent_at", "kind", "participant", "sha256"}. An entry without "state" (older
+journals) was sent. The key of a workbook letter (``mail prepare``) is the participant's
+code; a return with remarks (``mail return``, kind "return") is ``return.CODE.SHA`` with the
+sha256 of the workbook returned; a reminder (kind "reminder") is ``remind.CODE.DATE``.
 """
 
 from __future__ import annotations
@@ -56,8 +59,37 @@ def is_sent(entry: dict) -> bool:
     return entry.get("state", SENT) == SENT
 
 
-def mail_status(mail_dir: Path | None) -> dict[str, tuple[dt.datetime | None, dt.datetime | None]]:
-    """participant → (sent at, last answer at), from the journals of ``mail send`` and ``mail collect``."""
+WORKBOOK, RETURN, REMINDER = "workbook", "return", "reminder"  # kinds of letters in the sent journal
+
+
+class MailRecord(tuple):
+    """(sent at, last answer at) of a participant, and the whole story: ``answers``
+    [(date, sha256, file)], ``returns`` [(sent at, sha256 of the workbook returned)],
+    ``reminders`` [sent at], each oldest first. A tuple, so that ``sent, answered = record``."""
+
+    def __new__(cls, sent_at=None, answered_at=None, answers=(), returns=(), reminders=()):
+        record = super().__new__(cls, (sent_at, answered_at))
+        record.answers, record.returns, record.reminders = tuple(answers), tuple(returns), tuple(reminders)
+        return record
+
+    @property
+    def sent_at(self):
+        return self[0]
+
+    @property
+    def answered_at(self):
+        return self[1]
+
+
+def entry_kind(key: str, entry: dict) -> tuple[str, str]:
+    """(kind, participant) of a sent journal entry."""
+    kind = entry.get("kind") or WORKBOOK
+    return kind, entry.get("participant") or (key if kind == WORKBOOK else key.split(".")[1] if "." in key else key)
+
+
+def mail_status(mail_dir: Path | None) -> dict[str, MailRecord]:
+    """participant → (sent at, last answer at), from the journals of ``mail send`` and ``mail collect``;
+    each value a ``MailRecord`` with the answers, returns and reminders too."""
     def load(name):
         try:
             data = json.loads((mail_dir / name).read_text(encoding="utf-8")) if mail_dir else {}
@@ -72,16 +104,31 @@ def mail_status(mail_dir: Path | None) -> dict[str, tuple[dt.datetime | None, dt
             return None
         return value.astimezone(dt.timezone.utc).replace(tzinfo=None) if value and value.tzinfo else value
 
-    result: dict[str, list] = {}
-    for code, entry in load(SENT_JOURNAL).items():
-        if isinstance(entry, dict) and is_sent(entry):
-            result.setdefault(code, [None, None])[0] = stamp(entry.get("sent_at"))
-    for entry in load(RECEIVED_JOURNAL).values():
-        if not isinstance(entry, dict):
+    def order(pairs):
+        return sorted(pairs, key=lambda x: (x[0] is None, x[0] or dt.datetime.min))
+
+    result: dict[str, dict] = {}
+    for key, entry in load(SENT_JOURNAL).items():
+        if not (isinstance(entry, dict) and is_sent(entry)):
             continue
-        code, when = entry.get("participant"), stamp(entry.get("date"))
-        if code:
-            slot = result.setdefault(code, [None, None])
-            if when and (slot[1] is None or when > slot[1]):
-                slot[1] = when
-    return {code: (sent, answered) for code, (sent, answered) in result.items()}
+        kind, code = entry_kind(key, entry)
+        slot = result.setdefault(code, {"sent": None, "answers": [], "returns": [], "reminders": []})
+        when = stamp(entry.get("sent_at"))
+        if kind == WORKBOOK:
+            slot["sent"] = when
+        elif kind == RETURN:
+            slot["returns"].append((when, entry.get("sha256")))
+        elif kind == REMINDER:
+            slot["reminders"].append((when,))
+    for name, entry in load(RECEIVED_JOURNAL).items():
+        if not isinstance(entry, dict) or not entry.get("participant"):
+            continue
+        slot = result.setdefault(entry["participant"], {"sent": None, "answers": [], "returns": [], "reminders": []})
+        slot["answers"].append((stamp(entry.get("date")), entry.get("sha256"), name))
+    records = {}
+    for code, slot in result.items():
+        answers = order(slot["answers"])
+        dates = [a[0] for a in answers if a[0] is not None]
+        records[code] = MailRecord(slot["sent"], max(dates) if dates else None, answers, order(slot["returns"]),
+                                   [r[0] for r in order(slot["reminders"])])
+    return records

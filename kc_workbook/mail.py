@@ -157,6 +157,7 @@ class Attachment:
     source: str = ""
     date_kind: str = "message"  # "message": the letter's Date; "archive": the newest date inside a bare .zip;
     # "collected": the time of collection (a bare workbook, or an archive without dates)
+    message_id: str = ""  # the letter's Message-ID, for a letter read from a mailbox (``imap``)
 
 
 @dataclass
@@ -168,14 +169,29 @@ class Collected:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # what, why
 
 
-def collect(sources: list[Path], inbox: Path, journal_path: Path | None = None, identify=None, now=None) -> Collected:
+def collect(sources: list[Path], inbox: Path, journal_path: Path | None = None, identify=None, now=None,
+            messages=()) -> Collected:
     """Save the workbooks found in ``sources`` into ``inbox``. A content already in the inbox
     (or recorded in the journal) is not saved again; each file is written atomically and the
     journal (``journal_path``) is written after each saved file, so that a re-run after an
-    interruption completes the job without duplicates. ``identify(path)`` → participant code."""
+    interruption completes the job without duplicates. ``identify(path)`` → participant code.
+    ``messages``: (Message-ID, where, raw bytes) of letters read from a mailbox; each one's
+    Message-ID is recorded in the journal once its workbooks are saved (``taken_messages``)."""
     result = Collected()
     collected_at = (now or (lambda: dt.datetime.now().astimezone()))()
     found: list[Attachment] = []
+    taken: dict[str, str] = {}
+    for message_id, where, data in messages:
+        try:
+            parsed = BytesParser(policy=policy.default).parsebytes(data)
+            atts = _from_message(parsed, where, result)
+        except Exception as exc:  # one unreadable letter must not stop the others
+            result.skipped.append((where, f"не удалось прочитать: {exc}"))
+            continue
+        for att in atts:
+            att.message_id = message_id
+        found.extend(atts)
+        taken[message_id] = where
     for source in sources:
         for path in sorted(source.rglob("*")) if source.is_dir() else [source]:
             if path.is_dir():
@@ -213,7 +229,18 @@ def collect(sources: list[Path], inbox: Path, journal_path: Path | None = None, 
             if journal_path is not None:
                 journal[target.name] = _received_entry(att, participant, digest)
                 write_journal(journal_path, journal)
+        if journal_path is not None and taken:  # every letter read, with or without a workbook: never again
+            for message_id, where in taken.items():
+                journal.setdefault(f"message:{message_id}", {"message_id": message_id, "source": where,
+                                                             "collected_at": collected_at.isoformat(timespec="seconds")})
+            write_journal(journal_path, journal)
     return result
+
+
+def taken_messages(journal_path: Path) -> set[str]:
+    """The Message-IDs of the letters already taken from a mailbox."""
+    return {str(e["message_id"]) for e in read_journal(journal_path).values()
+            if isinstance(e, dict) and e.get("message_id")}
 
 
 def _known_contents(inbox: Path) -> dict[str, str]:
@@ -239,6 +266,7 @@ def _received_entry(att: Attachment, participant: str | None, digest: str) -> di
         "date_kind": att.date_kind,
         "source": att.source,
         "sha256": digest,
+        **({"message_id": att.message_id} if att.message_id else {}),
     }
 
 

@@ -142,11 +142,20 @@ def _inputs(wb, f, result: Consolidation) -> FastRows:
 PARTICIPANT_COLOURS = {ACCEPTED: GREEN, WITH_WARNINGS: YELLOW, WITH_ERRORS: RED, REJECTED: RED, MISSING: RED}
 
 
+def _round_text(state) -> str:
+    """«на доработке, круг 2; возвращено 26.11.2026» — the state, the round after a return, the return's date."""
+    text = state.label + (f", круг {state.number}" if state.number > 1 else "")
+    return text + (f"; возвращено {state.returned_at:%d.%m.%Y}" if state.returned_at else "")
+
+
 def _participants(wb, f, result: Consolidation) -> None:
+    from .rounds import consolidation_rounds
+
     headers = ["Код", "Участник", "Статус", "Файл", "Сохранён", "Версия книги", "Ошибок", "Предупр.",
-               "Заполнил", "Письмо отправлено", "Ответ получен"]
-    widths = [10, 22, 13, 22, 14, 8, 8, 9, 21, 14, 14]
+               "Заполнил", "Письмо отправлено", "Ответ получен", "Состояние"]
+    widths = [9, 22, 12, 22, 14, 7, 8, 8, 19, 14, 14, 16]  # one A4 landscape page at 80 %
     ws = _sheet(wb, f, "Участники", f"Книги участников за {result.year} год", headers, widths)
+    rounds = consolidation_rounds(result)
     r = 3
     for p in result.participants:
         sub = p.submission
@@ -164,7 +173,9 @@ def _participants(wb, f, result: Consolidation) -> None:
         sent, answered = result.mail.get(p.code, (None, None))
         _cell(ws, r, 9, sent, f.when)
         _cell(ws, r, 10, answered, f.when)
-        _fit_height(ws, r, row + [None, None, None, None, contact], widths)
+        state = _round_text(rounds[p.code])
+        _cell(ws, r, 11, state, f.text)
+        _fit_height(ws, r, row + [None, None, None, None, contact, None, None, state], widths)
         r += 1
     last = max(r - 1, 3)
     ws.autofilter(2, 0, last, len(headers) - 1)

@@ -175,7 +175,8 @@ def send_letters(folder: Path, smtp: Smtp, letters: list[Path] | None = None, jo
                 msg["Date"] = format_datetime(now())
                 before = journal.get(key)
                 journal[key] = {"state": SENDING, "sending_at": now().isoformat(timespec="seconds"),
-                                "message_id": msg["Message-ID"], "to": msg["To"], "file": path.name}
+                                "message_id": msg["Message-ID"], "to": msg["To"], "file": path.name,
+                                **_story(msg)}
                 write_journal(journal_path, journal)  # fails → nothing was handed to the server
                 try:
                     server.send_message(msg)
@@ -204,6 +205,15 @@ def send_letters(folder: Path, smtp: Smtp, letters: list[Path] | None = None, jo
             except (OSError, smtplib.SMTPException):
                 pass
     return result
+
+
+def _story(msg) -> dict:
+    """What a letter says about itself for the journal: its kind, participant and the workbook it concerns."""
+    story = {}
+    for header, field_name in (("X-KC-Kind", "kind"), ("X-KC-Participant", "participant"), ("X-KC-Sha256", "sha256")):
+        if msg.get(header):
+            story[field_name] = str(msg[header]).strip()
+    return story
 
 
 def _restore(journal: dict, key: str, before) -> None:

@@ -135,3 +135,15 @@ OUTLOOK = Terms(
     ("too_few_facts", "недостаточно данных"),
     ("no_target", "целей для прогноза нет"),
 )
+
+# --- the round with participants --------------------------------------------------------
+# Where each participant is in the round of collection (``rounds.participant_round``).
+ROUND_STATE = Terms(
+    ("not_sent", "не отправлено"),
+    ("sent", "отправлено"),
+    ("received", "получено"),
+    ("returned", "на доработке"),
+    ("resubmitted", "получено повторно"),
+    ("accepted", "принято"),
+)
+NOT_SENT, SENT_OUT, RECEIVED, RETURNED, RESUBMITTED, ROUND_ACCEPTED = ROUND_STATE.codes

@@ -302,3 +302,45 @@ def test_prepare_killed_at_random_points_leaves_only_complete_letters(mailing, t
         assert again.returncode == 1  # some participants have no address
         assert not [p for p in mail_dir.iterdir() if is_temporary(p.name)]
         assert len(list(mail_dir.glob("*.eml"))) == len(EMAILS)
+
+
+# --- the letters of the round: the same mechanism ------------------------------------------
+
+def test_reminders_killed_at_random_points_never_go_twice(mailing, slow_server, tmp_path):
+    """A reminder run killed mid-send, then re-run: nobody gets a reminder twice the same day;
+    what was cut off is listed as uncertain, not sent again unasked."""
+    program, path, templates, mail_dir = mailing
+    mail_dir = prepared(mailing)
+    handler, port = slow_server(0.15)
+    assert run("mail", "send", "--year", YEAR, "--smtp", f"127.0.0.1:{port}", "--mail-dir", mail_dir).exit_code == 0
+    workbooks = json.loads((mail_dir / "sent.json").read_text(encoding="utf-8"))
+    remind = ["mail", "remind", "--year", YEAR, "--program", path, "--mail-dir", mail_dir, "--inbox", tmp_path / "none",
+              "--smtp", f"127.0.0.1:{port}"]
+    rng = random.Random(15)
+    for trial in range(3):
+        (mail_dir / "sent.json").write_text(json.dumps(workbooks), encoding="utf-8")
+        handler.messages.clear()
+        proc = kc_popen(*remind, cwd=tmp_path)
+        strike_once_started(proc, mail_dir / "reminders", rng.uniform(0.2, 0.8))
+        proc.communicate(timeout=HANG)
+        time.sleep(0.3)
+        again = kc(*remind, cwd=tmp_path)
+        assert again.returncode in (0, 1) and "Traceback" not in again.stderr, again.stderr
+        counts = delivered(handler)
+        assert counts and max(counts.values()) == 1, (trial, counts)
+        entries = {k: e for k, e in journal(mail_dir).items() if k.startswith("remind.")}
+        assert {e["participant"] for e in entries.values()} == set(EMAILS)
+        for entry in entries.values():
+            assert entry["kind"] == "reminder"
+            if entry["state"] == "sent":
+                assert counts[entry["to"]] == 1
+            else:
+                assert "неизвестно, дошло ли" in again.stdout
+        uncertain = {e["to"] for e in entries.values() if e["state"] == "sending"}
+        third = kc(*remind, cwd=tmp_path)  # the same day: nothing more
+        assert "Уже напоминали сегодня" in third.stdout and delivered(handler) == counts
+        resend = kc(*remind, "--resend-uncertain", cwd=tmp_path)  # the executor asks for the uncertain ones
+        assert resend.returncode == 0, resend.stdout
+        counts = delivered(handler)
+        assert set(counts) == set(EMAILS.values())
+        assert all(n == 1 or address in uncertain for address, n in counts.items())
