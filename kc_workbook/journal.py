@@ -91,11 +91,12 @@ def mail_status(mail_dir: Path | None) -> dict[str, MailRecord]:
     """participant → (sent at, last answer at), from the journals of ``mail send`` and ``mail collect``;
     each value a ``MailRecord`` with the answers, returns and reminders too."""
     def load(name):
+        # The one reader of journals; a report must not fail for a damaged journal (``mail send``
+        # refuses to go on with one): here it only means that the dates are not known.
         try:
-            data = json.loads((mail_dir / name).read_text(encoding="utf-8")) if mail_dir else {}
-        except (OSError, ValueError):
+            return read_journal(mail_dir / name) if mail_dir else {}
+        except JournalError:
             return {}
-        return data if isinstance(data, dict) else {}
 
     def stamp(text):
         try:

@@ -1,7 +1,8 @@
-"""The ``mail collect``, ``mail return`` and ``mail remind`` commands: the round after the first sending.
+"""The mail commands and ``status``: sending the workbooks out, collecting the answers,
+returning them with remarks, reminding, and where each participant stands.
 
-Kept apart from ``cli`` (registered on its ``mail`` group when ``cli`` is imported) so that
-``cli`` stays near its size. Library modules are imported inside the commands.
+Registered on ``cli.main`` when ``cli`` is imported. Library modules are imported inside
+the commands, as in ``cli``.
 """
 
 from __future__ import annotations
@@ -11,8 +12,143 @@ from pathlib import Path
 
 import click
 
-from .cli import PROGRAM_OPTION, YEAR_OPTION, _check_year, _year_dir, mail
+from .cli import PROGRAM_OPTION, YEAR_OPTION, _check_year, _Group, _year_dir, main
 
+@main.group(cls=_Group)
+def mail():
+    """Рассылка книг участникам и сбор ответов по электронной почте."""
+
+
+@mail.command("prepare")
+@YEAR_OPTION
+@PROGRAM_OPTION
+@click.option("--templates", "templates_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Папка со сформированными книгами (по умолчанию output/ГОД/templates).")
+@click.option("--mail-dir", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Папка для писем и журналов рассылки (по умолчанию output/ГОД/mail).")
+@click.option("--letter", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Шаблон письма: первая строка «Тема: …», затем текст; поля {program}, {year}, {deadline}, "
+                   "{participant}, {participant_short}, {executor}, {contact}.")
+def mail_prepare(year, program_path, templates_dir, out_dir, letter):
+    """Подготовить письмо (.eml) каждому участнику с его книгой во вложении.
+
+    Письма открываются в Outlook, Thunderbird и веб-почте; адреса берутся из листа
+    «Участники» определения программы.
+
+    Пример: kc-workbook mail prepare --year 2025
+    """
+    from .mail import prepare
+    from .program import read_program
+
+    prog = read_program(program_path)
+    _check_year(prog, year)
+    from .journal import default_mail_dir
+
+    templates_dir = templates_dir or _year_dir(year) / "templates"
+    out_dir = out_dir or default_mail_dir(year)
+    done = prepare(prog, year, templates_dir, out_dir, letter)
+    click.echo(f"Подготовлено писем: {len(done.written)} в папке {out_dir}")
+    for code, path in done.written:
+        click.echo(f"  {prog.participants[code].short_name} <{prog.participants[code].email}>: {path.name}")
+    if done.no_email:
+        click.echo("Нет адреса e-mail на листе «Участники» (письмо не подготовлено):")
+        for code in done.no_email:
+            click.echo(f"  {prog.participants[code].short_name} ({code})")
+    if done.bad_email:
+        click.echo("Адрес e-mail на листе «Участники» — не один правильный адрес (письмо не подготовлено):")
+        for code in done.bad_email:
+            click.echo(f"  {prog.participants[code].short_name} ({code}): «{prog.participants[code].email}»")
+    if done.no_workbook:
+        click.echo(f"Нет книги в папке {templates_dir} (выполните «kc-workbook generate --year {year}»):")
+        for code in done.no_workbook:
+            click.echo(f"  {prog.participants[code].short_name} ({code})")
+    sys.exit(0 if not done.no_email and not done.no_workbook and not done.bad_email else 1)
+
+
+@mail.command("send")
+@YEAR_OPTION
+@click.option("--smtp", required=True, help="Почтовый сервер: АДРЕС:ПОРТ, например smtp.example.ru:587.")
+@click.option("--user", help="Имя пользователя почтового сервера. Пароль берётся из переменной окружения "
+                             "KC_SMTP_PASSWORD или запрашивается.")
+@click.option("--starttls", "security", flag_value="starttls", help="Шифрование STARTTLS (обычно порт 587).")
+@click.option("--ssl", "security", flag_value="ssl", help="Шифрование SSL/TLS (обычно порт 465).")
+@click.option("--mail-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Папка с подготовленными письмами (по умолчанию output/ГОД/mail).")
+@click.option("--resend-uncertain", is_flag=True,
+              help="Отправить ещё раз письма, о которых неизвестно, дошли ли они (отправка была прервана).")
+def mail_send(year, smtp, user, security, mail_dir, resend_uncertain):
+    """Отправить подготовленные письма. Уже отправленные повторно не отправляются;
+    письма, отправка которых была прервана, показываются как «неизвестно, дошло ли» и
+    отправляются снова только с --resend-uncertain.
+
+    Пример: kc-workbook mail send --year 2025 --smtp smtp.example.ru:587 --user otdel --starttls
+    """
+    import os
+
+    from .mail import send
+
+    host, _, port = smtp.rpartition(":")
+    if not host or not port.isdigit():
+        raise click.BadParameter("укажите сервер как АДРЕС:ПОРТ", param_hint="--smtp")
+    password = None
+    if user:
+        password = os.environ.get("KC_SMTP_PASSWORD") or click.prompt("Пароль почтового сервера", hide_input=True,
+                                                                       err=True)
+    from .journal import default_mail_dir
+
+    mail_dir = mail_dir or default_mail_dir(year)
+    done = send(mail_dir, host, int(port), user, password, security or "none", resend_uncertain=resend_uncertain)
+    click.echo(f"Отправлено: {len(done.sent)}; уже были отправлены: {len(done.skipped)}; не отправлено: "
+               f"{len(done.failed) + len(done.invalid)}; неизвестно, дошло ли: {len(done.uncertain)}")
+    for code, why in done.failed:
+        click.echo(f"  {code}: {why}")
+    for name, why in done.invalid:
+        click.echo(f"  {name}: не отправлено — {why}; подготовьте письмо заново («kc-workbook mail prepare»)")
+    if done.uncertain:
+        click.echo("Неизвестно, дошло ли (отправка была прервана): проверьте папку «Отправленные» почтового ящика "
+                   "или спросите получателя; отправить ещё раз — с параметром --resend-uncertain:")
+        for code, name, since in done.uncertain:
+            click.echo(f"  {code}: {name}" + (f" (отправка начата {since})" if since else ""))
+    sys.exit(0 if done.complete else 1)
+
+
+@main.command("status")
+@YEAR_OPTION
+@PROGRAM_OPTION
+@click.option("--inbox", type=click.Path(file_okay=False, path_type=Path),
+              help="Папка с присланными книгами (по умолчанию output/ГОД/inbox).")
+@click.option("--mail-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Папка писем и журналов (по умолчанию ГОД/mail рядом с папкой ГОД/inbox, иначе output/ГОД/mail).")
+def status_cmd(year, program_path, inbox, mail_dir):
+    """Кому отправлено, кто ответил, кому книга возвращена на доработку, чьи книги приняты.
+
+    Состояния: не отправлено → отправлено → получено → на доработке → получено повторно → принято.
+
+    Пример: kc-workbook status --year 2025
+    """
+    from .consolidate import consolidate, when
+    from .journal import default_mail_dir, mail_status
+    from .program import read_program
+    from .rounds import consolidation_rounds, participant_round
+    from .vocabulary import MISSING, VERDICT
+
+    prog = read_program(program_path)
+    inbox = inbox or _year_dir(year) / "inbox"
+    mail_dir = mail_dir or default_mail_dir(year, inbox)
+    journal = mail_status(mail_dir)
+    statuses, rounds = {}, {}
+    if inbox.is_dir():
+        result = consolidate(prog, year, inbox, mail_dir)
+        statuses = {p.code: p.status for p in result.participants}
+        rounds = consolidation_rounds(result)
+    click.echo(f"{'Участник':<40} {'Состояние':<18} {'Круг':<5} {'Отправлено':<17} {'Ответ':<17} "
+               f"{'Возвращено':<17} Книга")
+    for code in prog.suppliers(year):
+        state = rounds.get(code) or participant_round(journal.get(code))
+        book = VERDICT.label(statuses.get(code, MISSING))
+        click.echo(f"{prog.participants[code].short_name[:39]:<40} {state.label:<18} {state.number:<5} "
+                   f"{when(state.sent_at, '—'):<17} {when(state.answered_at, '—'):<17} "
+                   f"{when(state.returned_at, '—'):<17} {book}")
 
 def smtp_options(command):
     for option in reversed([
