@@ -18,6 +18,7 @@ from .history import (AT_RISK, FIRST_YEAR, LAST_YEAR, NO_GOAL, ON_TRACK, OUTLOOK
                       OUTLOOK_METHOD, SOURCE_LABELS, TOO_FEW, History)
 from .indicators import MET, MISSED, NO_DATA
 from .output import atomic_path
+from .report_base import DEFAULT_FONT
 from .vocabulary import DIRECTION, INDICATOR_STATUS, SEVERITY
 
 SHEET = "Динамика"
@@ -61,7 +62,8 @@ def write_dynamics(history: History, path: str | Path) -> Path:
 
     with atomic_path(path) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
-                                            "strings_to_numbers": False})
+                                            "strings_to_numbers": False,
+                                            "default_format_properties": dict(DEFAULT_FONT)})
         wb.set_properties({
             "title": f"Динамика показателей программы {FIRST_YEAR}–{LAST_YEAR} гг.",
             "subject": getattr(history.program, "name", ""),
