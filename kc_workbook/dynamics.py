@@ -16,7 +16,7 @@ from .cells import cell_name, row_height
 from .notation import format_number
 from .history import (AT_RISK, FIRST_YEAR, LAST_YEAR, NO_GOAL, ON_TRACK, OUTLOOK_LABELS, OUTLOOK_LIMITS,
                       OUTLOOK_METHOD, SOURCE_LABELS, TOO_FEW, History)
-from .indicators import MET, MISSED, NO_DATA
+from .indicators import MET, MISSED, NO_DATA, NO_TARGET
 from .output import atomic_path
 from .report_base import DEFAULT_FONT
 from .vocabulary import DIRECTION, INDICATOR_STATUS, SEVERITY
@@ -117,7 +117,8 @@ def add_dynamics_sheet(wb, formats, history: History, up_to_year: int, name: str
     for i, year in enumerate(years):
         ws.write_number(header, first_year_col + i, year, f.head)
     ws.freeze_panes(header + 1, 1)
-    small = wb.add_format({**getattr(f, "base", {}), "border": 1, "font_size": 8})  # the words fit in one line
+    # 9 pt: the words fit a year's column and print above 8 pt («цель не установлена» is «нет цели» here)
+    small = wb.add_format({**getattr(f, "base", {}), "border": 1, "font_size": 9})
     r = header + 1
     blocks = []
     for ind in history.indicators:
@@ -138,7 +139,7 @@ def add_dynamics_sheet(wb, formats, history: History, up_to_year: int, name: str
                 elif k == 2:
                     ws.write_string(top + 2, c, SOURCE_LABELS.get(p.source, "") if p.source else "", small)
                 else:
-                    ws.write_string(top + 3, c, INDICATOR_STATUS.label(p.status) if p.status else "", small)
+                    ws.write_string(top + 3, c, _status_label(p.status), small)
         span_fact = f"{cell_name(top + 1, first_year_col)}:{cell_name(top + 1, last_year_col)}"
         span_status = f"{cell_name(top + 3, first_year_col)}:{cell_name(top + 3, last_year_col)}"
         below = cell_name(top + 3, first_year_col)  # relative: each fact cell looks at its own status cell
@@ -154,6 +155,11 @@ def add_dynamics_sheet(wb, formats, history: History, up_to_year: int, name: str
     if charts:
         _charts(wb, ws, name, blocks, header, first_year_col, last_year_col, table_end + 1)
     return ws
+
+
+def _status_label(status) -> str:
+    """The status as the report says it, in a year's narrow column."""
+    return "нет цели" if status == NO_TARGET else INDICATOR_STATUS.label(status) if status else ""
 
 
 def _charts_rows(n: int) -> int:
@@ -178,10 +184,10 @@ def _charts(wb, ws, sheet: str, blocks, header: int, c0: int, c1: int, start: in
                                      "border": {"color": "#2E75B6"}}})
         title = f"{ind.number}. {ind.name}"
         chart.set_title({"name": title if len(title) <= 90 else title[:88] + "…",
-                         "name_font": {"size": 9, "bold": True}})
-        chart.set_legend({"position": "bottom", "font": {"size": 8}})
-        chart.set_x_axis({"num_font": {"size": 8}})
-        chart.set_y_axis({"num_font": {"size": 8}, "name": ind.unit, "name_font": {"size": 8},
+                         "name_font": {"size": 11, "bold": True}})  # LibreOffice prints a chart's text smaller
+        chart.set_legend({"position": "bottom", "font": {"size": 11}})
+        chart.set_x_axis({"num_font": {"size": 11}})
+        chart.set_y_axis({"num_font": {"size": 11}, "name": ind.unit, "name_font": {"size": 11},
                           "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
         chart.show_blanks_as("gap")
         chart.set_size({"width": CHART_W, "height": CHART_H})
@@ -289,7 +295,7 @@ def _problems_sheet(wb, f, history: History) -> None:
 
     ws = wb.add_worksheet("Замечания")
     headers = ["№", "Важность", "Код", "Файл", "Лист", "Значение", "Что не так", "Что сделать"]
-    widths = [5, 14, 24, 40, 16, 14, 60, 50]
+    widths = [4, 14, 18, 26, 10, 12, 40, 34]  # landscape A4 at above 80 %
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
     ws.write_string(0, 0, "Замечания по записям лет", f.title)
@@ -305,7 +311,7 @@ def _problems_sheet(wb, f, history: History) -> None:
             ws.set_row(r, height)
         r += 1
     if not history.problems:
-        ws.write_string(r, 0, "Замечаний нет.", f.plain)
+        ws.merge_range(r, 0, r, len(headers) - 1, "Замечаний нет.", f.plain)
     ws.conditional_format(3, 1, max(r - 1, 3), 1, {"type": "cell", "criteria": "==", "value": '"ошибка"',
                                                   "format": f.red})
     _page(ws, 2)

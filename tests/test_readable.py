@@ -100,3 +100,36 @@ def test_the_summary_names_who_sent_a_workbook_with_errors(demo):
     assert any(t.startswith("Книги участников: представлены 10 из 10; с ошибками — 1 (департамент образования)")
                for t in texts)
     assert any(t.startswith("Всего ошибок 1, предупреждений 5") for t in texts)
+
+
+def test_dynamics_prints_above_8_pt(demo, tmp_path):
+    """Its status words were 8 pt (7,7 printed), its charts' 8 pt (5,8 printed) and «Замечания» printed at 61 %."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from kc_workbook.cli import main
+
+    out, _ = demo
+    (tmp_path / "2025").mkdir()
+    shutil.copy(out / "consolidated_2025.json", tmp_path / "2025" / "consolidated_2025.json")
+    done = CliRunner().invoke(main, ["history", "--records", str(tmp_path), "--out", str(tmp_path / "d.xlsx")])
+    assert done.exit_code in (0, 1), done.output
+    wb = openpyxl.load_workbook(tmp_path / "d.xlsx")
+    ws = wb["Динамика"]
+    statuses = [c for row in ws.iter_rows() if row[0].value == "Итог" for c in row[1:]]
+    assert statuses and all(c.font.sz >= 9 for c in statuses)
+    problems = wb["Замечания"]
+    widths = [problems.column_dimensions[chr(65 + i)].width - 0.7109375 for i in range(8)]
+    assert fit_scale(widths) >= MIN_SCALE
+    assert all(size >= 11 for size in _chart_font_sizes(tmp_path / "d.xlsx"))
+
+
+def _chart_font_sizes(path) -> list[float]:
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
+    assert charts
+    return [int(s) / 100 for c in charts for s in re.findall(r'<a:defRPr[^>]* sz="(\d+)"', c)]
