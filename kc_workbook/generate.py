@@ -84,7 +84,7 @@ def _upper_in_workbook(inp: Input, own: dict[str, Input]) -> bool:
 def check_text(raw, inp: Input, upper_value: float | None, upper_row: str = "") -> str:
     """What the check column's formula shows for ``raw``: the cached value we write with it."""
     if raw is None or raw == "":
-        return L.CHECK_EMPTY
+        return _empty_text(inp)
     if isinstance(raw, bool) or not isinstance(raw, (int, float)):
         return "Проверьте: введён текст, нужно число"
     if raw < inp.lower_bound:
@@ -107,7 +107,12 @@ def _check_formula(cell: str, inp: Input, upper_row: str, with_upper: bool) -> s
     bound = f"{inp.lower_bound:g}"
     inner = f'IF({cell}<{bound},"{L.CHECK_ERROR_PREFIX}: меньше {format_number(inp.lower_bound)}",{inner})'
     inner = f'IF(NOT(ISNUMBER({cell})),"Проверьте: введён текст, нужно число",{inner})'
-    return f'=IF(ISBLANK({cell}),"{L.CHECK_EMPTY}",{inner})'
+    return f'=IF(ISBLANK({cell}),"{_empty_text(inp)}",{inner})'
+
+
+def _empty_text(inp: Input) -> str:
+    """An empty cell: a participant should see which values it may leave empty."""
+    return L.CHECK_EMPTY if getattr(inp, "required", True) else f"{L.CHECK_EMPTY} (необязательно)"
 
 
 def write_participant_workbook(

@@ -133,3 +133,16 @@ def _chart_font_sizes(path) -> list[float]:
         charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
     assert charts
     return [int(s) / 100 for c in charts for s in re.findall(r'<a:defRPr[^>]* sz="(\d+)"', c)]
+
+
+def test_a_participant_sees_which_values_it_may_leave_empty(demo):
+    """The finance department saw «Не заполнено» beside all nine values, six of them optional."""
+    out, _ = demo
+    (book,) = (out / "templates").glob("*(FIN).xlsx")
+    ws = openpyxl.load_workbook(book)["Данные"]
+    check = {row[-1].value: row[-2] for row in ws.iter_rows(min_row=4) if row[-1].value}
+    assert check["BUDGET_ROSPIS_DEC_MUNICIPAL"].value.startswith('=IF(ISBLANK(D')
+    assert "Не заполнено (необязательно)" in check["BUDGET_ROSPIS_DEC_MUNICIPAL"].value
+    assert "(необязательно)" not in check["BUDGET_FACT_MUNICIPAL"].value
+    cached = openpyxl.load_workbook(book, data_only=True)["Данные"]
+    assert cached[check["BUDGET_ROSPIS_DEC_MUNICIPAL"].coordinate].value == "Не заполнено (необязательно)"
