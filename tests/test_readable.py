@@ -146,3 +146,14 @@ def test_a_participant_sees_which_values_it_may_leave_empty(demo):
     assert "(необязательно)" not in check["BUDGET_FACT_MUNICIPAL"].value
     cached = openpyxl.load_workbook(book, data_only=True)["Данные"]
     assert cached[check["BUDGET_ROSPIS_DEC_MUNICIPAL"].coordinate].value == "Не заполнено (необязательно)"
+
+
+def test_an_overspent_measure_is_red_on_the_spending_sheet_too(demo):
+    """«Мероприятия» showed ОБР-4 at 109,6 % in red; «Расходы» showed it plain."""
+    _, run = demo
+    ws = openpyxl.load_workbook(run.workbook)["Расходы"]
+    rows = {row[0].value.split()[0] if isinstance(row[0].value, str) else None: row for row in ws.iter_rows()}
+    assert rows["ОБР-4"][4].fill.fgColor.rgb.endswith("FFC7CE")
+    assert not rows["ОБР-1"][4].fill.fgColor.rgb.endswith("FFC7CE")
+    culture = [row for row in ws.iter_rows() if row[0].value == "отдел по культуре, спорту и делам молодежи"]
+    assert culture and culture[0][4].fill.fgColor.rgb.endswith("FFC7CE")
