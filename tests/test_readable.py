@@ -157,3 +157,13 @@ def test_an_overspent_measure_is_red_on_the_spending_sheet_too(demo):
     assert not rows["ОБР-1"][4].fill.fgColor.rgb.endswith("FFC7CE")
     culture = [row for row in ws.iter_rows() if row[0].value == "отдел по культуре, спорту и делам молодежи"]
     assert culture and culture[0][4].fill.fgColor.rgb.endswith("FFC7CE")
+
+
+def test_the_own_indicators_title_is_not_wrapped_into_the_header_below(demo):
+    """Wrapped in the name column, its second line printed over the table's header."""
+    out, _ = demo
+    (book,) = (out / "templates").glob("*(MVD).xlsx")
+    ws = openpyxl.load_workbook(book)["Данные"]
+    (title,) = [c for row in ws.iter_rows() for c in row
+                if isinstance(c.value, str) and c.value.startswith("Показатели, которые рассчитываются")]
+    assert not title.alignment.wrap_text
