@@ -49,13 +49,33 @@ def as_int(value) -> int | None:
     return None
 
 
+CHARS_PER_WIDTH = 1.05  # characters of ordinary text in one unit of column width (bold: less)
+
+
+def text_lines(text: str, width: float, bold: bool = False) -> int:
+    """How many lines wrapped text takes in a column of this width (greedy word wrap)."""
+    capacity = max(3, int(width * CHARS_PER_WIDTH * (0.9 if bold else 1.0)) - 1)  # a character of slack
+    if len(text) <= capacity and "\n" not in text:
+        return 1  # the common case, and a quick one: thousands of rows on «Исходные данные»
+    lines = 0
+    for paragraph in str(text).split("\n"):
+        words = [w[i:i + capacity] for w in paragraph.split() for i in range(0, len(w), capacity)]
+        used = -1  # characters on the current line; -1: no line started
+        for word in words:
+            if used >= 0 and used + 1 + len(word) <= capacity:
+                used += 1 + len(word)
+            else:
+                lines += 1
+                used = len(word)
+        lines += 1 if used < 0 else 0
+    return max(lines, 1)
+
+
 def row_height(values, widths) -> float:
     """Row height in points for wrapped text in columns of these widths (0 when one line fits).
 
-    Neither Excel nor LibreOffice grows the rows of a file written by a program."""
-    lines = 1
-    for value, width in zip(values, widths):
-        if isinstance(value, str) and len(value) > width:
-            per_line = max(4, int(width * 1.15))
-            lines = max(lines, sum(-(-max(len(part), 1) // per_line) for part in value.split("\n")))
+    Neither Excel nor LibreOffice grows the rows of a file written by a program. Lines are
+    counted as they wrap, word by word (a count by characters alone cut the last line of
+    a long name)."""
+    lines = max((text_lines(v, w) for v, w in zip(values, widths) if isinstance(v, str) and v), default=1)
     return min(409, 13 * lines + 2) if lines > 1 else 0

@@ -16,9 +16,11 @@ from .cells import cell_name, row_height
 from .notation import format_number
 from .history import (AT_RISK, FIRST_YEAR, LAST_YEAR, NO_GOAL, ON_TRACK, OUTLOOK_LABELS, OUTLOOK_LIMITS,
                       OUTLOOK_METHOD, SOURCE_LABELS, TOO_FEW, History)
-from .indicators import MET, MISSED, NO_DATA
+from .indicators import MET, MISSED, NO_DATA, NO_TARGET
 from .output import atomic_path
-from .vocabulary import DIRECTION, INDICATOR_STATUS, SEVERITY
+
+from .vocabulary import DIRECTION, INDICATOR_STATUS, NO_TARGET_SHORT, SEVERITY
+from .styles import DEFAULT_FONT, GREEN, GREY, HEAD_FILL, RED, YELLOW, status_format
 
 SHEET = "Динамика"
 OUTLOOK_SHEET = "Прогноз до 2030"
@@ -36,16 +38,16 @@ class Formats:
         base = {"font_name": "Arial", "font_size": 10, "valign": "top"}
         self.base = base
         self.title = wb.add_format({**base, "bold": True, "font_size": 13})
-        self.head = wb.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
+        self.head = wb.add_format({**base, "bold": True, "bg_color": HEAD_FILL, "border": 1, "text_wrap": True,
                                    "align": "center"})
         self.text = wb.add_format({**base, "border": 1, "text_wrap": True})
         self.plain = wb.add_format({**base, "text_wrap": True})
         self.bold = wb.add_format({**base, "bold": True, "text_wrap": True})
         self.int = wb.add_format({**base, "border": 1, "num_format": "0"})
-        self.red = wb.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
-        self.green = wb.add_format({"bg_color": "#C6EFCE", "font_color": "#006100"})
-        self.grey = wb.add_format({"bg_color": "#E7E6E6", "font_color": "#595959"})
-        self.yellow = wb.add_format({"bg_color": "#FFEB9C", "font_color": "#9C5700"})
+        self.red = wb.add_format(status_format(RED))
+        self.green = wb.add_format(status_format(GREEN))
+        self.grey = wb.add_format(status_format(GREY))
+        self.yellow = wb.add_format(status_format(YELLOW))
         self._numbers = {}
 
     def number(self, digits: int):
@@ -61,7 +63,8 @@ def write_dynamics(history: History, path: str | Path) -> Path:
 
     with atomic_path(path) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
-                                            "strings_to_numbers": False})
+                                            "strings_to_numbers": False,
+                                            "default_format_properties": dict(DEFAULT_FONT)})
         wb.set_properties({
             "title": f"Динамика показателей программы {FIRST_YEAR}–{LAST_YEAR} гг.",
             "subject": getattr(history.program, "name", ""),
@@ -116,7 +119,8 @@ def add_dynamics_sheet(wb, formats, history: History, up_to_year: int, name: str
         ws.write_string(header, first_year_col + i, str(year), f.head)
     ws.ignore_errors({"number_stored_as_text": f"B{header + 1}:{cell_name(header, len(years))}"})
     ws.freeze_panes(header + 1, 1)
-    small = wb.add_format({**getattr(f, "base", {}), "border": 1, "font_size": 8})  # the words fit in one line
+    # 9 pt: the words fit a year's column and print above 8 pt («цель не установлена» is «нет цели» here)
+    small = wb.add_format({**getattr(f, "base", {}), "border": 1, "font_size": 9})
     r = header + 1
     blocks = []
     for ind in history.indicators:
@@ -137,7 +141,7 @@ def add_dynamics_sheet(wb, formats, history: History, up_to_year: int, name: str
                 elif k == 2:
                     ws.write_string(top + 2, c, SOURCE_LABELS.get(p.source, "") if p.source else "", small)
                 else:
-                    ws.write_string(top + 3, c, INDICATOR_STATUS.label(p.status) if p.status else "", small)
+                    ws.write_string(top + 3, c, _status_label(p.status), small)
         span_fact = f"{cell_name(top + 1, first_year_col)}:{cell_name(top + 1, last_year_col)}"
         span_status = f"{cell_name(top + 3, first_year_col)}:{cell_name(top + 3, last_year_col)}"
         below = cell_name(top + 3, first_year_col)  # relative: each fact cell looks at its own status cell
@@ -153,6 +157,11 @@ def add_dynamics_sheet(wb, formats, history: History, up_to_year: int, name: str
     if charts:
         _charts(wb, ws, name, blocks, header, first_year_col, last_year_col, table_end + 1)
     return ws
+
+
+def _status_label(status) -> str:
+    """The status as the report says it, in a year's narrow column."""
+    return NO_TARGET_SHORT if status == NO_TARGET else INDICATOR_STATUS.label(status) if status else ""
 
 
 def _charts_rows(n: int) -> int:
@@ -177,10 +186,10 @@ def _charts(wb, ws, sheet: str, blocks, header: int, c0: int, c1: int, start: in
                                      "border": {"color": "#2E75B6"}}})
         title = f"{ind.number}. {ind.name}"
         chart.set_title({"name": title if len(title) <= 90 else title[:88] + "…",
-                         "name_font": {"size": 9, "bold": True}})
-        chart.set_legend({"position": "bottom", "font": {"size": 8}})
-        chart.set_x_axis({"num_font": {"size": 8}})
-        chart.set_y_axis({"num_font": {"size": 8}, "name": ind.unit, "name_font": {"size": 8},
+                         "name_font": {"size": 11, "bold": True}})  # LibreOffice prints a chart's text smaller
+        chart.set_legend({"position": "bottom", "font": {"size": 11}})
+        chart.set_x_axis({"num_font": {"size": 11}})
+        chart.set_y_axis({"num_font": {"size": 11}, "name": ind.unit, "name_font": {"size": 11},
                           "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
         chart.show_blanks_as("gap")
         chart.set_size({"width": CHART_W, "height": CHART_H})
@@ -288,7 +297,7 @@ def _problems_sheet(wb, f, history: History) -> None:
 
     ws = wb.add_worksheet("Замечания")
     headers = ["№", "Важность", "Код", "Файл", "Лист", "Значение", "Что не так", "Что сделать"]
-    widths = [5, 14, 24, 40, 16, 14, 60, 50]
+    widths = [4, 14, 18, 26, 10, 12, 40, 34]  # landscape A4 at above 80 %
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
     ws.write_string(0, 0, "Замечания по записям лет", f.title)
@@ -304,7 +313,7 @@ def _problems_sheet(wb, f, history: History) -> None:
             ws.set_row(r, height)
         r += 1
     if not history.problems:
-        ws.write_string(r, 0, "Замечаний нет.", f.plain)
+        ws.merge_range(r, 0, r, len(headers) - 1, "Замечаний нет.", f.plain)
     error = SEVERITY.label("error")
     ws.conditional_format(3, 1, max(r - 1, 3), 1, {"type": "cell", "criteria": "==", "value": f'"{error}"',
                                                   "format": f.red})

@@ -25,6 +25,7 @@ from .model import Input, Measure, Program
 from .notation import format_number
 from .output import atomic_path
 from .vocabulary import INDICATOR_STATUS, INT, MEASURE_DONE, MEASURE_STATUS, NO_DATA, SOURCES
+from .styles import DEFAULT_FONT, GREEN, HEAD_FILL, INPUT_FILL, RED, YELLOW, status_format
 
 # The measures sheet shows and the participant types labels («выполнено»), not codes.
 DONE_LABEL = MEASURE_STATUS.label(MEASURE_DONE)
@@ -83,7 +84,7 @@ def _upper_in_workbook(inp: Input, own: dict[str, Input]) -> bool:
 def check_text(raw, inp: Input, upper_value: float | None, upper_row: str = "") -> str:
     """What the check column's formula shows for ``raw``: the cached value we write with it."""
     if raw is None or raw == "":
-        return L.CHECK_EMPTY
+        return _empty_text(inp)
     if isinstance(raw, bool) or not isinstance(raw, (int, float)):
         return "Проверьте: введён текст, нужно число"
     if raw < inp.lower_bound:
@@ -106,7 +107,12 @@ def _check_formula(cell: str, inp: Input, upper_row: str, with_upper: bool) -> s
     bound = f"{inp.lower_bound:g}"
     inner = f'IF({cell}<{bound},"{L.CHECK_ERROR_PREFIX}: меньше {format_number(inp.lower_bound)}",{inner})'
     inner = f'IF(NOT(ISNUMBER({cell})),"Проверьте: введён текст, нужно число",{inner})'
-    return f'=IF(ISBLANK({cell}),"{L.CHECK_EMPTY}",{inner})'
+    return f'=IF(ISBLANK({cell}),"{_empty_text(inp)}",{inner})'
+
+
+def _empty_text(inp: Input) -> str:
+    """An empty cell: a participant should see which values it may leave empty."""
+    return L.CHECK_EMPTY if getattr(inp, "required", True) else f"{L.CHECK_EMPTY} (необязательно)"
 
 
 def write_participant_workbook(
@@ -142,7 +148,11 @@ def write_participant_workbook(
     person = program.participants[participant]
     inputs = program.inputs_of(participant)
     with atomic_path(path) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True})
+        # Arial 10 as the default font, as in the report: without it the column widths are
+        # measured in Calibri, which LibreOffice replaces by a wider font where Calibri is
+        # missing, and the sheets print at 60–70 % (below 8 pt).
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True,
+                                            "default_format_properties": dict(DEFAULT_FONT)})
         wb.set_properties({
             "title": f"Сведения за {year} год — {person.short_name}",
             "subject": program.name,
@@ -170,7 +180,7 @@ def write_participant_workbook(
 
 def _remark_cells(wb, remarks: dict[tuple[str, str], str]) -> None:
     """Highlight each cell with a remark and attach the remark as a note (in a fixed order)."""
-    mark = wb.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
+    mark = wb.add_format(status_format(RED))
     for (sheet, cell), text in sorted(remarks.items()):
         ws = wb.get_worksheet_by_name(sheet) if sheet else None
         if ws is None or not cell:
@@ -202,23 +212,23 @@ def _formats(wb) -> dict:
         "title": wb.add_format({**base, "bold": True, "font_size": 12, "text_wrap": True}),
         "text": wb.add_format({**base, "text_wrap": True}),
         "label": wb.add_format({**base, "bold": True, "text_wrap": True}),
-        "head": wb.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "align": "center"}),
+        "head": wb.add_format({**base, "bold": True, "bg_color": HEAD_FILL, "border": 1, "text_wrap": True, "align": "center"}),
         "cell": wb.add_format({**base, "border": 1, "text_wrap": True}),
-        "input": wb.add_format({**base, "border": 1, "bg_color": "#FFF2CC", "locked": False}),
-        "input_int": wb.add_format({**base, "border": 1, "bg_color": "#FFF2CC", "locked": False, "num_format": COUNT_FORMAT}),
-        "input_num": wb.add_format({**base, "border": 1, "bg_color": "#FFF2CC", "locked": False}),
+        "input": wb.add_format({**base, "border": 1, "bg_color": INPUT_FILL, "locked": False}),
+        "input_int": wb.add_format({**base, "border": 1, "bg_color": INPUT_FILL, "locked": False, "num_format": COUNT_FORMAT}),
+        "input_num": wb.add_format({**base, "border": 1, "bg_color": INPUT_FILL, "locked": False}),
         # a fraction in a count: always a digit after the comma, so never «420,»
-        "fraction": wb.add_format({"num_format": "#,##0.0#########", "font_color": "#9C0006", "bg_color": "#FFC7CE"}),
+        "fraction": wb.add_format({"num_format": "#,##0.0#########", **status_format(RED)}),
         "previous": wb.add_format({**base, "border": 1, "bg_color": "#F2F2F2"}),
         "previous_int": wb.add_format({**base, "border": 1, "bg_color": "#F2F2F2", "num_format": COUNT_FORMAT}),
         "previous_none": wb.add_format({**base, "border": 1, "bg_color": "#F2F2F2", "font_color": "#808080"}),
-        "input_text": wb.add_format({**base, "border": 1, "bg_color": "#FFF2CC", "locked": False, "text_wrap": True}),
+        "input_text": wb.add_format({**base, "border": 1, "bg_color": INPUT_FILL, "locked": False, "text_wrap": True}),
         "code": wb.add_format({**base, "border": 1, "font_color": "#808080"}),
         "summary": wb.add_format({**base, "bold": True}),
         "sample": wb.add_format({**base, "bold": True, "font_color": "#C00000", "font_size": 12}),
-        "red": wb.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"}),
-        "yellow": wb.add_format({"bg_color": "#FFEB9C", "font_color": "#9C5700"}),
-        "green": wb.add_format({"bg_color": "#C6EFCE", "font_color": "#006100"}),
+        "red": wb.add_format(status_format(RED)),
+        "yellow": wb.add_format(status_format(YELLOW)),
+        "green": wb.add_format(status_format(GREEN)),
     }
 
 
@@ -280,8 +290,16 @@ def _data_columns(with_previous: bool) -> dict[str, int]:
     return {k: c for c, k in enumerate(keys)}
 
 
-# Landscape A4 fitted to width prints at about 90 % (8 columns: 84 %) of Arial 10: never below 8 pt.
-_WIDTHS = {"number": 5, "name": 54, "unit": 10, "value": 15, "previous": 14, "comment": 26, "check": 28, "code": 20}
+# Landscape A4 fitted to width prints at about 86 % (8 columns: 81 %) of Arial 10: never below 8 pt.
+_WIDTHS = {"number": 5, "name": 54, "unit": 9, "value": 15, "previous": 14, "comment": 24, "check": 28, "code": 20}
+
+
+def _data_widths(inputs: list[Input]) -> dict[str, int]:
+    """The column widths of «Данные»: the code column as wide as the longest code (a code is
+    never wrapped or cut), the name column narrower by as much, so the page keeps its scale."""
+    longest = max((len(inp.code) for inp in inputs), default=0)
+    extra = max(0, min(int(longest * 1.2) + 2, 36) - _WIDTHS["code"])  # capitals are wider than a width unit
+    return {**_WIDTHS, "code": _WIDTHS["code"] + extra, "name": _WIDTHS["name"] - extra}
 
 
 def _data_sheet(wb, f, program: Program, participant: str, year: int, inputs: list[Input], values: dict, comments: dict,
@@ -292,8 +310,9 @@ def _data_sheet(wb, f, program: Program, participant: str, year: int, inputs: li
     ws = wb.add_worksheet(L.SHEET_DATA, worksheet_class=_worksheet_class())
     cols = _data_columns(previous is not None)
     last_col = len(cols) - 1
+    widths = _data_widths(inputs)
     for key, c in cols.items():
-        ws.set_column(c, c, _WIDTHS[key])
+        ws.set_column(c, c, widths[key])
     check_letter = column_letter(cols["check"])
     ws.merge_range(0, 0, 0, last_col, f"Исходные данные за {year} год — {person.short_name}", f["title"])
     ws.write_string(1, 1, "Итог проверки:", f["label"])
@@ -303,6 +322,8 @@ def _data_sheet(wb, f, program: Program, participant: str, year: int, inputs: li
         headers["previous"] = L.previous_header(previous[0])
     for key, text in headers.items():
         ws.write_string(FIRST_DATA_ROW - 1, cols[key], text, f["head"])
+    # bold headers wrap («Значение за 2025 год» takes two lines)
+    ws.set_row(FIRST_DATA_ROW - 1, max(row_height(list(headers.values()), [widths[k] * 0.85 for k in headers]), 15))
     row_of = {inp.code: FIRST_DATA_ROW + i for i, inp in enumerate(inputs)}
     own = {inp.code: inp for inp in inputs}
     checks = []
@@ -311,7 +332,7 @@ def _data_sheet(wb, f, program: Program, participant: str, year: int, inputs: li
         cell = f"D{r + 1}"
         ws.write_number(r, cols["number"], i + 1, f["cell"])
         ws.write_string(r, cols["name"], inp.name, f["cell"])
-        height = row_height([inp.name], [_WIDTHS["name"]])
+        height = row_height([inp.name], [widths["name"]])
         if height:
             ws.set_row(r, height)
         ws.write_string(r, cols["unit"], inp.unit, f["cell"])
@@ -359,7 +380,7 @@ def _data_sheet(wb, f, program: Program, participant: str, year: int, inputs: li
     indicators = own_indicators(program, participant)
     if indicators:
         end, more = write_section(ws, f, program, year, indicators, last + 1, cols, values, reasons,
-                                  _WIDTHS["name"])
+                                  widths["name"])
         end += 1
         checks += more
     filled = sum(1 for inp in inputs if isinstance(values.get(inp.code), (int, float))
@@ -372,6 +393,8 @@ def _data_sheet(wb, f, program: Program, participant: str, year: int, inputs: li
 
 
 M_FIRST_ROW = 4
+# landscape A4 at about 81 %: above 8 pt; the money columns as wide as «внебюджетные,» in bold
+MEASURE_WIDTHS = [4, 13, 24, 12, 12, 12, 12, 12, 12, 17, 18, 17]
 M_PLAN_COL = {"municipal": 3, "regional": 4, "offbudget": 5}
 M_FACT_COL = {"municipal": 6, "regional": 7, "offbudget": 8}
 M_STATUS_COL, M_REASON_COL, M_CHECK_COL = 9, 10, 11
@@ -391,7 +414,7 @@ def measure_check_text(plan: dict, fact: dict, status, reason) -> str:
 def _measures_sheet(wb, f, program: Program, participant: str, year: int, own: list[Measure], filled: dict,
                     activate: bool) -> None:
     ws = wb.add_worksheet(L.SHEET_MEASURES, worksheet_class=_worksheet_class())
-    widths = [5, 13, 28, 11, 11, 11, 11, 11, 11, 17, 22, 22]  # landscape A4 at about 83 %: above 8 pt
+    widths = MEASURE_WIDTHS
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
     person = program.participants[participant]
@@ -402,7 +425,7 @@ def _measures_sheet(wb, f, program: Program, participant: str, year: int, own: l
     ws.write_row(M_FIRST_ROW - 1, 0, headers, f["head"])
     ws.set_row(M_FIRST_ROW - 1, 56)
     money_fixed = f["_number"](MONEY_FORMAT)
-    money_input = wb.add_format({**f["_base"], "border": 1, "num_format": MONEY_FORMAT, "bg_color": "#FFF2CC",
+    money_input = wb.add_format({**f["_base"], "border": 1, "num_format": MONEY_FORMAT, "bg_color": INPUT_FILL,
                                  "locked": False})
     checks = []
     for i, m in enumerate(own):
@@ -472,6 +495,9 @@ def _summary_cell(ws, f, check_range: str, checks: list[str], filled_formula: st
     summary = f'=IF({n_err}>0,"Есть ошибки: "&{n_err},"Заполнено "&{filled_formula}&" из {total}")'
     errors = sum(1 for c in checks if c.startswith(L.CHECK_ERROR_PREFIX))
     ws.write_formula(1, 3, summary, f["summary"], f"Есть ошибки: {errors}" if errors else f"Заполнено {filled} из {total}")
+    # the summary in red while there are errors: seen from the top of the sheet
+    ws.conditional_format(1, 3, 1, 3, {"type": "text", "criteria": "begins with", "value": "Есть ошибки",
+                                       "format": f["red"]})
     ws.conditional_format(check_range, {"type": "text", "criteria": "begins with", "value": L.CHECK_ERROR_PREFIX,
                                         "format": f["red"]})
     ws.conditional_format(check_range, {"type": "text", "criteria": "begins with", "value": "Проверьте",

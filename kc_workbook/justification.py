@@ -103,7 +103,8 @@ def write_section(ws, f: dict, program: Program, year: int, indicators: list[Ind
     row written and the cached check texts (for the summary cell).
     """
     r = first_row
-    ws.write_string(r, 1, f"Показатели, которые рассчитываются только по вашим данным ({year} год)", f["label"])
+    # bold, not wrapped: it runs on over the empty cells instead of into the header below
+    ws.write_string(r, 1, f"Показатели, которые рассчитываются только по вашим данным ({year} год)", f["summary"])
     r += 1
     heads = {0: L.HEAD_INDICATOR_NUMBER, 1: L.HEAD_INDICATOR, columns["unit"]: L.target_header(year),
              columns["value"]: L.HEAD_OWN_FACT, columns["comment"]: L.HEAD_JUSTIFICATION,

@@ -19,8 +19,10 @@ from . import layout as L
 from .cells import as_int, as_text, cell_name, row_height
 from .notation import format_number
 from .output import atomic_path
+from .report_base import MARGIN
 from .problems import Problem
 from .vocabulary import INDICATOR_STATUS, MISSED, NO_DATA
+from .styles import DEFAULT_FONT, HEAD_FILL, INPUT_FILL
 
 FORMAT = "kc_workbook/reasons-workbook/1"
 SHEET = "Обоснования"
@@ -28,7 +30,7 @@ HEAD_NUMBER = "№ показателя"
 HEAD_REASON = "Обоснование отклонения (заполните)"
 HEADERS = [HEAD_NUMBER, "Показатель", "Ед. изм.", "План", "Факт", "Статус",
            "Комментарии участников к исходным данным", HEAD_REASON]
-WIDTHS = [10, 48, 9, 10, 10, 14, 44, 50]
+WIDTHS = [11, 40, 8, 9, 9, 13, 33, 42]  # landscape A4 fitted to width at about 82 %: above 8 pt
 
 
 def file_name(year: int) -> str:
@@ -49,14 +51,16 @@ def write_reasons_workbook(consolidation, path: str | Path, given: dict[int, str
     given = given or {}
     with atomic_path(path) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
-                                            "strings_to_numbers": False, "in_memory": True})
+                                            "strings_to_numbers": False, "in_memory": True,
+                                            "default_format_properties": dict(DEFAULT_FONT)})
         wb.set_properties({"title": f"Обоснования отклонений за {year} год", "subject": program.name,
                            "author": "kc_workbook", "created": dt.datetime(year + 1, 1, 1)})
         base = {"font_name": "Arial", "font_size": 10, "valign": "top", "text_wrap": True}
         title = wb.add_format({**base, "bold": True, "font_size": 12})
-        head = wb.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1, "align": "center"})
+        head = wb.add_format({**base, "bold": True, "bg_color": HEAD_FILL, "border": 1, "align": "center"})
         text = wb.add_format({**base, "border": 1})
-        reason = wb.add_format({**base, "border": 1, "bg_color": "#FFF2CC", "locked": False})
+        figure = wb.add_format({**base, "border": 1, "align": "right"})  # plan and fact, shown as text
+        reason = wb.add_format({**base, "border": 1, "bg_color": INPUT_FILL, "locked": False})
         mark = wb.add_format({**base, "bold": True, "font_color": "#C00000"})
         ws = wb.add_worksheet(SHEET)
         for c, w in enumerate(WIDTHS):
@@ -70,6 +74,7 @@ def write_reasons_workbook(consolidation, path: str | Path, given: dict[int, str
                        "параметром --reasons): обоснования войдут в отчёт.", mark if sample else text)
         ws.set_row(1, 28)
         ws.write_row(2, 0, HEADERS, head)
+        ws.set_row(2, max(row_height(HEADERS, [w * 0.9 for w in WIDTHS]), 28))  # bold headers, wrapped
         r = 3
         for res in consolidation.indicators:
             if not needs_reason(res):
@@ -82,7 +87,7 @@ def write_reasons_workbook(consolidation, path: str | Path, given: dict[int, str
                 if isinstance(value, int):
                     ws.write_number(r, c, value, text)
                 else:
-                    ws.write_string(r, c, value, text)
+                    ws.write_string(r, c, value, figure if c in (3, 4) else text)
             ws.write_string(r, len(row), given.get(res.number, ""), reason)
             height = row_height([None, ind.name, None, None, None, None, comments, given.get(res.number, "")], WIDTHS)
             ws.set_row(r, max(height, 45))
@@ -94,6 +99,7 @@ def write_reasons_workbook(consolidation, path: str | Path, given: dict[int, str
         ws.protect("", {"format_columns": True, "format_rows": True})
         ws.set_landscape()
         ws.set_paper(9)
+        ws.set_margins(left=MARGIN, right=MARGIN, top=0.5, bottom=0.6)
         ws.fit_to_pages(1, 0)
         ws.repeat_rows(2)
         ident = wb.add_worksheet(L.SHEET_IDENTITY)

@@ -100,9 +100,12 @@ def _inputs(wb, f, result: Consolidation) -> FastRows:
     prog = result.program
     used = result.used
     r = 3
+    who_height: dict = {}
+    typed = f._get(("typed",), {"border": 1, "num_format": "#,##0.0##"})
     for code, combined in result.combined.items():
         inp = prog.inputs[code]
-        digits = 0 if inp.kind == "int" else 3
+        # a count whole; a decimal as typed, up to three decimals (68,4 and 23 880,0, not 68,400)
+        number = f.number(0) if inp.kind == "int" else typed
         name_height = row_height([inp.name], [widths[1]])  # the same for every supplier's row
         # Suppliers without a workbook have no cell to point at: one row says who they are,
         # so that a region-wide consolidation does not list thousands of empty rows.
@@ -119,19 +122,25 @@ def _inputs(wb, f, result: Consolidation) -> FastRows:
             row = [code, inp.name, inp.unit, who, sub.name if sub else None, cell.sheet if cell else None,
                    cell.cell if cell else None, cell.raw if cell else None]
             cells = [(value, f.text) for value in row]
-            cells.append((cell.value if cell and cell.ok else None, f.number(digits)))
-            cells.append((None if combined.value is None else float(combined.value), f.number(digits)))
+            cells.append((cell.value if cell and cell.ok else None, number))
+            cells.append((None if combined.value is None else float(combined.value), number))
             if supplier is None:
                 note = summarise_gaps({prog.participants[s].short_name: combined.gaps.get(
                     prog.participants[s].short_name, "книга не представлена") for s in without})
             elif cell is None or not cell.ok:
                 note = combined.gaps.get(prog.participants[supplier].short_name, "")
+            elif cell.value is None and not inp.required:
+                note = "не заполнено (необязательное значение)"
             elif combined.value is None:
                 note = "итог не определён: " + combined.reason
             else:
                 note = cell.comment
             cells.append((note, f.text))
-            height = max(name_height, row_height([note], [widths[10]]) if note else 0)
+            # the participant's name and the file name wrap too (a long file name to three lines);
+            # computed once per participant, as there are thousands of rows
+            if (supplier, who) not in who_height:
+                who_height[supplier, who] = row_height([who, sub.name if sub else None], [widths[3], widths[4]])
+            height = max(name_height, who_height[supplier, who], row_height([note], [widths[10]]) if note else 0)
             fast.add(r, cells, height or None)
             r += 1
     ws.autofilter(2, 0, max(r - 1, 3), len(headers) - 1)

@@ -11,24 +11,20 @@ from __future__ import annotations
 
 import datetime as dt
 
+from .cells import CHARS_PER_WIDTH, text_lines  # noqa: F401  (here since the report was written)
 from .notation import format_money, format_ratio
+from .styles import DEFAULT_FONT, FILLS, FONT_SIZE, GREEN, GREY, HEAD_FILL, RED, YELLOW  # noqa: F401  (re-exported)
 
 MIN_SCALE = 80  # per cent; the README states it
-FONT_SIZE = 10
-DEFAULT_FONT = {"font_name": "Arial", "font_size": FONT_SIZE}
 A4 = 9
 MARGIN = 0.4  # inches, left and right
 PRINTABLE = {"landscape": 841.89 - 2 * 72 * MARGIN, "portrait": 595.28 - 2 * 72 * MARGIN}  # points
 
-RED, GREEN, GREY, YELLOW = "red", "green", "grey", "yellow"
-FILLS = {RED: ("#FFC7CE", "#9C0006"), GREEN: ("#C6EFCE", "#006100"), GREY: ("#E7E6E6", "#595959"),
-         YELLOW: ("#FFEB9C", "#9C5700")}
 
 
 # LibreOffice lays columns out a few per cent wider than Excel does: plan for the wider.
 LIBREOFFICE_SLACK = 1.06
 LINE_HEIGHT = 12.2  # points, a line of 10-pt Arial
-CHARS_PER_WIDTH = 1.05  # characters of ordinary text in one unit of column width (bold: less)
 
 
 def column_points(width: float) -> float:
@@ -36,23 +32,6 @@ def column_points(width: float) -> float:
     the default font Arial 10 (7 pixels a character plus 5 of padding), plus LibreOffice's slack."""
     pixels = int(width * 12 + 0.5) if width < 1 else int(width * 7 + 0.5) + 5
     return pixels * 0.75 * LIBREOFFICE_SLACK
-
-
-def text_lines(text: str, width: float, bold: bool = False) -> int:
-    """How many lines wrapped text takes in a column of this width (greedy word wrap)."""
-    capacity = max(3, int(width * CHARS_PER_WIDTH * (0.9 if bold else 1.0)) - 1)  # a character of slack
-    lines = 0
-    for paragraph in str(text).split("\n"):
-        words = [w[i:i + capacity] for w in paragraph.split() for i in range(0, len(w), capacity)]
-        used = -1  # characters on the current line; -1: no line started
-        for word in words:
-            if used >= 0 and used + 1 + len(word) <= capacity:
-                used += 1 + len(word)
-            else:
-                lines += 1
-                used = len(word)
-        lines += 1 if used < 0 else 0
-    return max(lines, 1)
 
 
 def row_height(values, widths, bold: bool = False) -> float:
@@ -68,6 +47,21 @@ def fit_scale(widths, orientation: str = "landscape") -> int:
     return min(100, int(PRINTABLE[orientation] / total * 100)) if total else 100
 
 
+DEFAULT_ROW = 12.75  # points: a row whose height is not set
+PAGE_HEIGHT = {"landscape": 595.28, "portrait": 841.89}  # A4, points
+
+
+def body_height(widths, headers, program_name: str, year: int, orientation: str = "landscape") -> float:
+    """Points of a table's body that fit on the first printed page of an official table
+    (``_form``): the page at the sheet's scale less the title, program, blank row, header
+    and column numbers, each as high as ``_form`` makes it."""
+    scale = max(fit_scale(widths, orientation), MIN_SCALE) / 100
+    subtitle = f"муниципальной программы «{program_name}» за {year} год"
+    top = (2 * DEFAULT_ROW + (row_height([subtitle], [sum(widths)]) or DEFAULT_ROW)  # title, program, blank
+           + max(row_height(headers, widths, True), 30) + DEFAULT_ROW)  # header, column numbers
+    return (PAGE_HEIGHT[orientation] - (0.5 + 0.6) * 72) / scale - top
+
+
 class _Formats:
     """Formats are created once and shared: XlsxWriter writes each distinct one into the file."""
 
@@ -76,7 +70,7 @@ class _Formats:
         base = {"font_name": "Arial", "font_size": FONT_SIZE, "valign": "top"}
         self.base = base
         self.title = wb.add_format({**base, "bold": True, "font_size": 12, "text_wrap": True})
-        self.head = wb.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
+        self.head = wb.add_format({**base, "bold": True, "bg_color": HEAD_FILL, "border": 1, "text_wrap": True,
                                    "align": "center", "valign": "vcenter"})
         self.colnum = wb.add_format({**base, "border": 1, "align": "center", "num_format": "0",
                                      "font_color": "#595959"})

@@ -95,16 +95,17 @@ def _by_measure(ws, f, result, r: int, widths) -> int:
     r += 1
     for m in b.measures:
         planned, spent = m.planned, m.spent
-        note = NO_REPORT if spent is None else ("расходы больше плана" if spent > planned else "")
+        over = spent is not None and spent > planned  # red, as on «Мероприятия»
+        note = NO_REPORT if spent is None else ("расходы больше плана" if over else "")
         row = [f"{m.code} {m.name}", names[m.responsible].short_name, planned, spent, execution(planned, spent), None,
                note]
         for c, value in enumerate(row):
             if c == 4:
-                ws.merge_range(r, 4, r, 5, None, f.money())
+                ws.merge_range(r, 4, r, 5, None, f.money(RED if over else None))
             if c == 6:
-                _span(ws, r, 6, last, value, f.text)
+                _span(ws, r, 6, last, value, f.cell(RED if over else None))
             elif c != 5:
-                _cell(ws, r, c, value, f.text if c in (0, 1) else f.money())
+                _cell(ws, r, c, value, f.text if c in (0, 1) else f.money(RED if over and c == 4 else None))
         _fit_height(ws, r, row, widths)
         r += 1
     r += 1
@@ -124,8 +125,9 @@ def _by_measure(ws, f, result, r: int, widths) -> int:
         ws.merge_range(r, 0, r, 1, names[code].short_name, f.text)
         _cell(ws, r, 2, planned, f.money())
         _cell(ws, r, 3, spent, f.money())
-        ws.merge_range(r, 4, r, 5, None, f.money())
-        _cell(ws, r, 4, execution(planned, spent), f.money())
+        over = spent is not None and spent > planned
+        ws.merge_range(r, 4, r, 5, None, f.money(RED if over else None))
+        _cell(ws, r, 4, execution(planned, spent), f.money(RED if over else None))
         _span(ws, r, 6, last, NO_REPORT if spent is None else "", f.text)
         r += 1
     return r

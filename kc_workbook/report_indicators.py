@@ -7,7 +7,8 @@ from __future__ import annotations
 from .efficiency import thresholds_text
 from .indicators import summarise as totals
 from .notation import format_percent, rounded
-from .report_base import GREEN, GREY, RED, _cell, _fit_height, _form, _ratio, _sheet
+from .report_base import (DEFAULT_ROW, GREEN, GREY, RED, _cell, _fit_height, _form, _ratio, _sheet, body_height,
+                          row_height)
 from .vocabulary import EXCEEDED, HIGH, INDICATOR_STATUS, MET, MISSED, NO_DATA, NO_TARGET, UNSATISFACTORY, ZERO_RULE
 
 NO_VALUE = INDICATOR_STATUS.label(NO_DATA)  # a missing value reads as the status does
@@ -53,7 +54,8 @@ def indicators_sheet(wb, f, result) -> None:
                "Уровень достижения, %", "Оценка", "Обоснование отклонений"]
     widths = INDICATOR_WIDTHS
     ws, first = _form(wb, f, "Показатели", "Сведения о достижении значений показателей",
-                      result.program.name, year, headers, widths)
+                      result.program.name, year, headers, widths, repeat=False)
+    table_height = 0.0  # points of the table's body, to repeat its header only when it runs over a page
     by_number = {i.number: i for i in result.program.indicators}
     # Hidden helper columns for the chart: the bar's value and the 100 % line.
     ws.set_column(12, 13, 8, None, {"hidden": True})
@@ -80,12 +82,16 @@ def indicators_sheet(wb, f, result) -> None:
         _cell(ws, r, 8, status_label(res.status), f.cell(colour))
         _cell(ws, r, 9, reason, f.cell(RED if missing else None))
         _fit_height(ws, r, [None, ind.name, None, None, None, None, None, None, None, reason], widths)
+        table_height += row_height([None, ind.name, None, None, None, None, None, None, None, reason],
+                                   widths) or DEFAULT_ROW
         ws.write_number(r, 12, level if level is not None else 0)
         ws.write_number(r, 13, 100)
         labels.append(f"{format_percent(level)} %" if level is not None else NO_VALUE)
         colours.append(CHART_COLOURS.get(res.status, "#BFBFBF"))
         r += 1
     last = r - 1
+    if table_height > body_height(widths, headers, result.program.name, year):
+        ws.repeat_rows(3, 4)  # otherwise the header would print again alone above the chart
     if not result.indicators:
         return
     top = max([120] + [20 * -(-int(res.level) // 20) for res in result.indicators if res.level is not None])
@@ -100,8 +106,11 @@ def _achievement_chart(wb, ws, first, last, labels, colours, widths, top: int = 
         "categories": [name, first, 0, last, 0],
         "values": [name, first, 12, last, 12],
         "points": [{"fill": {"color": c}, "border": {"none": True}} for c in colours],
-        "data_labels": {"value": True, "position": "outside_end", "custom": [{"value": t} for t in labels],
-                        "font": {"size": 10}},
+        # a missed target's label in red: a level of 0 has no bar to colour
+        "data_labels": {"value": True, "position": "outside_end", "font": {"size": 10},
+                        "custom": [{"value": t, **({"font": {"size": 10, "bold": True, "color": c}}
+                                                    if c == CHART_COLOURS[MISSED] else {})}
+                                   for t, c in zip(labels, colours)]},
         "gap": 60,
     })
     line = wb.add_chart({"type": "line"})

@@ -21,6 +21,7 @@ from .vocabulary import (
     SOURCES,
     UNSATISFACTORY,
     VERDICT,
+    WITH_ERRORS,
 )
 
 SUMMARY_WIDTHS = [5, 36, 11, 11, 28]
@@ -105,7 +106,7 @@ def summary_sheet(wb, f, result) -> None:
             fit([None, name, None, None, reason], widths)
             r += 1
         if len(missed) > listed:
-            line(f"и ещё {len(missed) - listed} — лист «Показатели»", f.plain)
+            line(f"И ещё {len(missed) - listed} — лист «Показатели».", f.plain)
     undetermined = [x for x in result.indicators if x.status == NO_DATA and x.plan is not None]
     if undetermined:
         why: dict[str, list[int]] = {}  # one reason, all its indicators
@@ -139,7 +140,10 @@ def summary_sheet(wb, f, result) -> None:
     skip()
 
     received = sum(1 for p in result.participants if p.status not in (MISSING, REJECTED))
-    line(f"Книги участников: представлены {received} из {len(result.participants)}.", f.bold)
+    with_errors = [prog.participants[p.code].short_name for p in result.participants if p.status == WITH_ERRORS]
+    line(f"Книги участников: представлены {received} из {len(result.participants)}"
+         + (f"; с ошибками — {len(with_errors)} ({_short(', '.join(with_errors), SHOWN_LIST)})" if with_errors else "")
+         + ".", f.bold)
     absent = [p for p in result.participants if p.status in (MISSING, REJECTED)]
     if absent:
         line(_short("Не представили (или книга отклонена): " + "; ".join(
@@ -158,8 +162,8 @@ def summary_sheet(wb, f, result) -> None:
         line(text, f.plain)
         shown_fixes += 1
     more = len(fixes) - shown_fixes
-    tail = f"и ещё {more}; " if more > 0 else ""
-    line(f"{tail}всего ошибок {counts['errors']}, предупреждений {counts['warnings']} — лист «Замечания».", f.plain)
+    tail = f"И ещё {more}; в" if more > 0 else "В"
+    line(f"{tail}сего ошибок {counts['errors']}, предупреждений {counts['warnings']} — лист «Замечания».", f.plain)
     skip()
     line("Подробно: листы «Показатели», «Расходы», «Мероприятия», «Оценка эффективности»; как рассчитано — лист "
          "«О расчёте».", f.plain)

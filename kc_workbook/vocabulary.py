@@ -104,6 +104,7 @@ INDICATOR_STATUS = Terms(
     ("no_target", "цель не установлена"),
 )
 MET, EXCEEDED, MISSED, NO_DATA, NO_TARGET = INDICATOR_STATUS.codes
+NO_TARGET_SHORT = "нет цели"  # «цель не установлена» where a year's column is narrow («Динамика»)
 ACHIEVED = (MET, EXCEEDED)
 
 # One verdict per returned workbook, decided in ``verdicts.submission_verdict``.

@@ -122,7 +122,7 @@ def test_official_tables_print_their_column_numbers(pages):
 def test_the_summary_stays_one_page_however_much_there_is_to_say(printed):
     summary = [t for sheet, _, t, _ in printed["crowded"] if sheet == "Сводка"]
     assert len(summary) == 1
-    assert "лист «Замечания»" in summary[0] and "и ещё" in summary[0]
+    assert "лист «Замечания»" in summary[0] and "И ещё" in summary[0]
 
 
 def test_no_text_prints_below_8_pt(printed):
