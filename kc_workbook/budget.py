@@ -28,6 +28,10 @@ class MeasureLine:
     status: str | None  # vocabulary.MEASURE_STATUS
     reason: str
     budget_funded: bool = True
+    term: str = ""  # planned dates
+    result: str = ""  # planned result
+    term_fact: str = ""  # actual dates
+    achieved: str = ""  # achieved result
 
     @property
     def planned(self) -> float:
@@ -106,7 +110,8 @@ def compute_budget(program: Program, year: int, combined: dict[str, Combined], r
     for m in program.measures_of(None, year):
         report = reports.get(m.code)
         lines.append(MeasureLine(m.code, m.name, m.responsible, m.plan, dict(report.fact) if report else None,
-                                 report.status if report else None, report.reason if report else "", m.budget_funded))
+                                 report.status if report else None, report.reason if report else "", m.budget_funded,
+                                 m.term, m.result, report.term if report else "", report.achieved if report else ""))
     return Budget(plan, fact, {k: execution(plan[k], fact[k]) for k in KEYS}, reasons, tuple(lines),
                   rospis_jan=_by_source(combined, ROSPIS_JAN_INPUTS), rospis_dec=_by_source(combined, ROSPIS_DEC_INPUTS))
 

@@ -51,6 +51,7 @@ class _Group(click.Group):
                 click.echo(f"  {problem}", err=True)
             ctx.exit(2)
         except KeyboardInterrupt:
+            _sweep()
             click.echo("Прервано.", err=True)
             ctx.exit(130)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
@@ -82,7 +83,15 @@ class _Group(click.Group):
             quiet_stdout()
             sys.exit(2)
         finally:
+            _sweep()  # a second Ctrl+C or SIGTERM during a cleanup must not leave a temporary behind
             restore_terminate(previous)
+
+
+def _sweep() -> None:
+    """Remove the temporaries this run made and did not finish (see ``output.remove_live``)."""
+    output = sys.modules.get(f"{__package__}.output")  # nothing to sweep when it was never imported
+    if output is not None:
+        output.remove_live()
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

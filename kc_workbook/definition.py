@@ -89,6 +89,7 @@ OPTIONAL_COLUMNS: dict[str, dict[str, str]] = {
         "near_tolerance": "Сверка: допустимое расхождение, %",
     },
     SHEET_INDICATORS: {"weight": "Вес в оценке"},
+    SHEET_MEASURES: {"term": "Срок выполнения (план)", "result": "Ожидаемый результат"},
 }
 
 PASSPORT_FIELDS = {

@@ -45,10 +45,18 @@ SAMPLE_MEASURES = [  # code, task, name, responsible, plan by source
     ("ОБР-4", 1, "ОБРАЗЕЦ: антитеррористическая защищенность учреждений культуры", "CULTURE", (82.1, 0.0, 0.0)),
     ("ОБР-5", 3, "ОБРАЗЕЦ: антикоррупционная экспертиза муниципальных правовых актов", "LAW", (0.0, 0.0, 0.0)),
 ]
+# Their planned dates and results (sample text; none for ОБР-5).
+SAMPLE_TERMS = {
+    "ОБР-1": ("01.02–30.11", "работают 56 мест с видеонаблюдением"),
+    "ОБР-2": ("в течение года", "оповещение 98 % населения"),
+    "ОБР-3": ("01.03–31.08", "10 объектов приведены в соответствие"),
+    "ОБР-4": ("01.04–30.09", "3 объекта приведены в соответствие"),
+}
 # What the responsible participants report, mistakes included: a partial measure without a
 # reason, spending above plan, and measures that add up to 10,0 more than the finance department says.
 SAMPLE_REPORTS = {
-    "ОБР-1": {"municipal": 14950.0, "status": "выполнено"},
+    "ОБР-1": {"municipal": 14950.0, "status": "выполнено", "term": "01.02–15.11",
+              "achieved": "работают 56 мест с видеонаблюдением"},
     "ОБР-2": {"municipal": 6000.0, "status": "выполнено"},
     "ОБР-3": {"municipal": 2850.0, "regional": 56.6, "status": "выполнено частично"},
     "ОБР-4": {"municipal": 90.0, "status": "выполнено"},
@@ -88,7 +96,8 @@ def with_sample_measures(program: Program, year: int) -> Program:
         if funding and base and year != DEMO_YEAR:
             amounts = {k: round(v * funding.by_source()[k] / base.by_source()[k], 1) if base.by_source()[k] else 0.0
                        for k, v in amounts.items()}
-        measures.append(Measure(code, task, name, responsible, year, amounts))
+        term, result = SAMPLE_TERMS.get(code, ("", ""))
+        measures.append(Measure(code, task, name, responsible, year, amounts, term, result))
     return dataclasses.replace(program, measures=program.measures + tuple(measures))
 
 

@@ -227,3 +227,6 @@ def splice(path: str | Path, sheets: list[FastRows]) -> None:
             s.close()
         if os.path.exists(tmp):
             os.unlink(tmp)
+        from .output import _LIVE
+
+        _LIVE.discard(tmp)

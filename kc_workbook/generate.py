@@ -394,10 +394,11 @@ def _data_sheet(wb, f, program: Program, participant: str, year: int, inputs: li
 
 M_FIRST_ROW = 4
 # landscape A4 at about 81 %: above 8 pt; the money columns as wide as «внебюджетные,» in bold
-MEASURE_WIDTHS = [4, 13, 24, 12, 12, 12, 12, 12, 12, 17, 18, 17]
+MEASURE_WIDTHS = [4, 12, 20, 10, 10, 10, 10, 10, 10, 14, 15, 14, 10, 12]
 M_PLAN_COL = {"municipal": 3, "regional": 4, "offbudget": 5}
 M_FACT_COL = {"municipal": 6, "regional": 7, "offbudget": 8}
 M_STATUS_COL, M_REASON_COL, M_CHECK_COL = 9, 10, 11
+M_TERM_COL, M_RESULT_COL = 12, 13  # the actual dates and the result achieved, as the participant writes them
 
 
 def measure_check_text(plan: dict, fact: dict, status, reason) -> str:
@@ -418,10 +419,12 @@ def _measures_sheet(wb, f, program: Program, participant: str, year: int, own: l
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
     person = program.participants[participant]
-    ws.merge_range(0, 0, 0, 11, f"Выполнение мероприятий программы за {year} год — {person.short_name}", f["title"])
+    ws.merge_range(0, 0, 0, M_RESULT_COL, f"Выполнение мероприятий программы за {year} год — {person.short_name}",
+                   f["title"])
     ws.write_string(1, 2, "Итог проверки:", f["label"])
     headers = ([L.HEAD_NUMBER, L.HEAD_MEASURE_CODE, L.HEAD_MEASURE_NAME] + [L.plan_header(k) for k in SOURCES]
-               + [L.fact_header(k) for k in SOURCES] + [L.HEAD_STATUS, L.HEAD_REASON, L.HEAD_CHECK])
+               + [L.fact_header(k) for k in SOURCES] + [L.HEAD_STATUS, L.HEAD_REASON, L.HEAD_CHECK, L.HEAD_TERM_FACT,
+                                                         L.HEAD_RESULT_FACT])
     ws.write_row(M_FIRST_ROW - 1, 0, headers, f["head"])
     ws.set_row(M_FIRST_ROW - 1, 56)
     money_fixed = f["_number"](MONEY_FORMAT)
@@ -434,8 +437,14 @@ def _measures_sheet(wb, f, program: Program, participant: str, year: int, own: l
         given = filled.get(m.code, {})
         ws.write_number(r, 0, i + 1, f["cell"])
         ws.write_string(r, 1, m.code, f["code"])
-        ws.write_string(r, 2, m.name, f["cell"])
-        height = row_height([m.name], [widths[2]])
+        planned = "; ".join(part for part in (f"срок: {m.term}" if m.term else "",
+                                              f"ожидаемый результат: {m.result}" if m.result else "") if part)
+        name = f"{m.name}\n({planned})" if planned else m.name
+        ws.write_string(r, 2, name, f["cell"])
+        ws.write_string(r, M_TERM_COL, str(given.get("term", "")), f["input_text"])
+        ws.write_string(r, M_RESULT_COL, str(given.get("achieved", "")), f["input_text"])
+        height = row_height([name, None, None, None, None, None, None, None, None, None, None, None,
+                             given.get("term"), given.get("achieved")], widths)
         if height:
             ws.set_row(r, height)
         for k in SOURCES:

@@ -77,10 +77,7 @@ class IndicatorResult:
 def responsible_for(program: Program, ind: Indicator) -> str:
     """Who explains a deviation: the one participant whose values alone determine the
     indicator (it sees the indicator in its workbook), else the executor."""
-    suppliers = {s for name in ind.formula.names for s in program.inputs[name].suppliers}
-    if len(suppliers) == 1 and all(len(program.inputs[n].suppliers) == 1 for n in ind.formula.names):
-        return next(iter(suppliers))
-    return program.executor
+    return program.responsible[ind.number]
 
 
 def summarise(results: list[IndicatorResult]) -> dict:

@@ -30,6 +30,8 @@ HEAD_MEASURE_CODE = "Код мероприятия"
 HEAD_MEASURE_NAME = "Наименование мероприятия"
 HEAD_STATUS = "Статус"
 HEAD_REASON = "Причина (если выполнено не полностью)"
+HEAD_TERM_FACT = "Срок выполнения (факт)"
+HEAD_RESULT_FACT = "Достигнутый результат"
 
 
 def plan_header(source: str) -> str:

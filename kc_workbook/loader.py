@@ -580,7 +580,8 @@ def read_measures(sheet: Sheet, participants: dict[str, Participant], tasks: dic
                 problems.append(sheet.problem("funding-not-number", "плановая сумма не число", sheet.cell(r, key),
                                               rec[key]))
             plan[key] = value or 0.0
-        result.append(Measure(code, task, as_text(rec["name"]), responsible, year, plan))
+        result.append(Measure(code, task, as_text(rec["name"]), responsible, year, plan, as_text(rec["term"]),
+                              as_text(rec["result"])))
     return result, problems
 
 

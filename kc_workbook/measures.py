@@ -28,6 +28,8 @@ class MeasureReport:
     fact: dict[str, float | None] = field(default_factory=dict)  # None: invalid
     status: str | None = None  # vocabulary.MEASURE_STATUS code; None: missing or not one of them
     reason: str = ""
+    term: str = ""  # the actual dates, as typed
+    achieved: str = ""  # the result achieved, as typed
     cells: dict[str, str] = field(default_factory=dict)  # "municipal"/…/"status"/"reason" → "G5"
 
     @property
@@ -71,6 +73,7 @@ def read_measures(sheets: dict, program: Program, participant: str, year: int, w
         report.cells = {key: cell_name(r, c) for key, c in columns.items()}
         status_text = as_text(at("status"))
         report.reason = as_text(at("reason"))
+        report.term, report.achieved = as_text(at("term")), as_text(at("achieved"))
         report.status = MEASURE_STATUS.code(status_text)
         if report.status is None:
             what = f"«{status_text}» — не статус из списка" if status_text else "не указан статус"
@@ -105,7 +108,8 @@ def read_measures(sheets: dict, program: Program, participant: str, year: int, w
 
 
 def _header(rows) -> tuple[int | None, dict[str, int]]:
-    wanted = {L.HEAD_MEASURE_CODE: "code", L.HEAD_STATUS: "status", L.HEAD_REASON: "reason"}
+    wanted = {L.HEAD_MEASURE_CODE: "code", L.HEAD_STATUS: "status", L.HEAD_REASON: "reason",
+              L.HEAD_TERM_FACT: "term", L.HEAD_RESULT_FACT: "achieved"}
     wanted.update({L.fact_header(k): k for k in SOURCES})
     for r, row in enumerate(rows):
         columns = {}

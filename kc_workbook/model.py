@@ -109,6 +109,8 @@ class Measure:
     responsible: str
     year: int
     plan: dict[str, float]
+    term: str = ""  # planned dates, as the executor writes them («01.02–30.11», «IV квартал»)
+    result: str = ""  # the planned result
 
     @property
     def budget_funded(self) -> bool:
@@ -209,6 +211,17 @@ class Program:
             cache[year] = tuple(c for c in self.participants if c in codes)
         return list(cache[year])
 
+    @cached_property
+    def responsible(self) -> dict[int, str]:
+        """indicator → who explains its deviations: the one participant whose values alone
+        determine it (it sees the indicator in its workbook), else the executor."""
+        found = {}
+        for ind in self.indicators:
+            suppliers = {s for name in ind.formula.names for s in self.inputs[name].suppliers}
+            alone = len(suppliers) == 1 and all(len(self.inputs[n].suppliers) == 1 for n in ind.formula.names)
+            found[ind.number] = next(iter(suppliers)) if alone else self.executor
+        return found
+
     def input_signature(self, code: str) -> str:
         """What a value of this input means: unit, kind, bound and the formulas it enters. A workbook
         made under a definition where this changed carries values that must not be used."""
@@ -280,7 +293,7 @@ class Program:
             },
             "measures": [
                 {"code": m.code, "task": m.task, "name": m.name, "responsible": m.responsible, "year": m.year,
-                 "plan": m.plan}
+                 "plan": m.plan, "term": m.term, "result": m.result}
                 for m in self.measures
             ],
             "settings": {

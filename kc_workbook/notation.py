@@ -70,7 +70,9 @@ def format_number(value, digits: int | None = None, group: bool = False) -> str:
     """Russian notation: comma decimal; with ``group``, thousands separated by a non-breaking space.
 
     ``digits`` None: as many decimals as the value has (up to 10)."""
-    if digits is None:
+    if digits is None and isinstance(value, float):  # the common case, without fractions
+        text = str(int(value)) if value.is_integer() else f"{value:.10f}".rstrip("0").rstrip(".")
+    elif digits is None:
         q = exact(value)
         text = f"{float(q):.10f}".rstrip("0").rstrip(".") if q.denominator != 1 else str(q.numerator)
     else:

@@ -147,6 +147,17 @@ def _fsync_dir(folder: Path) -> None:
 
 
 _CLEANED: set[str] = set()
+# Temporaries this process made and has not yet renamed or removed: an interrupt can land in
+# the middle of a cleanup, so the command's boundary sweeps whatever is left (``remove_live``).
+_LIVE: set[str] = set()
+
+
+def remove_live() -> None:
+    """Remove every temporary file of this process that is still there (after an interrupt)."""
+    for name in sorted(_LIVE):
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+        _LIVE.discard(name)
 
 
 def new_temporary(path: Path) -> Path:
@@ -156,6 +167,7 @@ def new_temporary(path: Path) -> Path:
             _CLEANED.add(str(path.parent))
             clean_temporary(path.parent)
         fd, tmp = tempfile.mkstemp(prefix=temporary_name(path), dir=path.parent)
+        _LIVE.add(tmp)
         os.close(fd)
         os.chmod(tmp, file_mode())
     except OSError as exc:
@@ -171,6 +183,7 @@ def _replace(tmp: Path, path: Path) -> None:
     try:
         _sync_file(tmp)
         os.replace(tmp, path)
+        _LIVE.discard(str(tmp))
     except PermissionError as exc:
         raise OutputError(
             f"файл {path} открыт в другой программе или недоступен для записи: закройте его и повторите"
@@ -194,6 +207,7 @@ def atomic_path(path: str | Path):
     finally:
         with contextlib.suppress(OSError):
             tmp_path.unlink()
+        _LIVE.discard(str(tmp_path))
 
 
 @contextlib.contextmanager

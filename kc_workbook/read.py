@@ -329,12 +329,15 @@ def _formula_errors(path: Path, kind: str, sheets: dict[str, list], places: dict
                     participant: str) -> dict[tuple[str, str], tuple[str, str]]:
     """python-calamine reads a formula error (#DIV/0!) as an empty cell; openpyxl tells them apart.
 
-    Only asked for the few value cells that look empty, so the fast path stays calamine-only."""
+    Only asked for the few value cells that look empty, so the fast path stays calamine-only:
+    an optional input (the сводная бюджетная роспись) is usually left empty on purpose, and
+    opening every such workbook a second time would double the reading; an error formula
+    there reads as «not given»."""
     if kind not in ("xlsx", "xlsm"):
         return {}
     blank = []
     for inp in program.inputs_of(participant):
-        if inp.code in places:
+        if inp.code in places and inp.required:
             sheet_name, r, vc, _ = places[inp.code][0]
             row = sheets[sheet_name][r]
             if is_blank(row[vc] if vc < len(row) else None):

@@ -178,7 +178,13 @@ def _reconciliation(ws, f, result, r: int, widths) -> int:
     return r
 
 
-MEASURE_WIDTHS = [9, 34, 18, 11, 11, 12, 13, 26, 24]
+MEASURE_WIDTHS = [8, 24, 14, 15, 22, 11, 11, 10, 12, 20, 19]
+NOT_GIVEN = "—"
+
+
+def plan_and_fact(plan: str, fact: str) -> str:
+    """«план: …\nфакт: …» for the dates and results of a measure; «—» where one is not given."""
+    return f"план: {plan or NOT_GIVEN}\nфакт: {fact or NOT_GIVEN}"
 
 
 def measure_marks(m) -> list[str]:
@@ -206,10 +212,9 @@ def measure_colour(m, marks) -> str:
 def measures_sheet(wb, f, result) -> None:
     b = result.budget
     names = result.program.participants
-    headers = ["Код", "Мероприятие", "Ответственный участник", "Расходы по плану, тыс. руб.",
-               "Расходы по факту, тыс. руб.", "Исполнение, %", "Статус", "Причина невыполнения / пояснение",
-               "Требует внимания"]
-    # Planned and actual dates and results: the definition has none yet; add them here when it does.
+    headers = ["Код", "Мероприятие", "Ответственный участник", "Срок выполнения: план / факт",
+               "Результат: ожидаемый / достигнутый", "Расходы по плану, тыс. руб.", "Расходы по факту, тыс. руб.",
+               "Исполнение, %", "Статус", "Причина невыполнения / пояснение", "Требует внимания"]
     ws, r = _form(wb, f, "Мероприятия", "Сведения о выполнении мероприятий", result.program.name, result.year,
                   headers, MEASURE_WIDTHS)
     if not b.measures:
@@ -220,14 +225,15 @@ def measures_sheet(wb, f, result) -> None:
         marks = measure_marks(m)
         colour = measure_colour(m, marks)
         mark = "; ".join(marks)
-        row = [m.code, m.name, names[m.responsible].short_name, m.planned, m.spent, execution(m.planned, m.spent),
+        row = [m.code, m.name, names[m.responsible].short_name, plan_and_fact(m.term, m.term_fact),
+               plan_and_fact(m.result, m.achieved), m.planned, m.spent, execution(m.planned, m.spent),
                MEASURE_STATUS.label(m.status) if m.status else NO_REPORT, m.reason, mark]
         for c, value in enumerate(row):
-            if c == 6:
+            if c == 8:
                 fmt = f.cell(colour)
-            elif c == 8:
+            elif c == 10:
                 fmt = f.cell(RED if mark else None)
-            elif c in (3, 4, 5):
+            elif c in (5, 6, 7):
                 fmt = f.money()
             else:
                 fmt = f.text

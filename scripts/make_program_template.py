@@ -366,7 +366,8 @@ def build(path: Path) -> None:
                 ws.write_number(r, c, value, fmt)
     table(SHEET_FUNDING, [[y, *v] for y, v in FUNDING.items()], [8, 22, 18, 22, 14],
           {1: money, 2: money, 3: money, 4: money})
-    table(SHEET_MEASURES, [], [16, 8, 60, 22, 8, 22, 22, 22], {5: money, 6: money, 7: money})
+    table(SHEET_MEASURES, [], [16, 8, 60, 22, 8, 22, 22, 22, 18, 40], {5: money, 6: money, 7: money},
+          headers=[*COLUMNS[SHEET_MEASURES].values(), *OPTIONAL_COLUMNS[SHEET_MEASURES].values()])
     ws = table(SHEET_SETTINGS, [[k, SETTINGS_FIELDS[k], v, SETTINGS_NOTES.get(k, "")] for k, v in SETTINGS.items()],
                [24, 44, 40, 60], {0: key, 2: ratio}, headers=[*COLUMNS[SHEET_SETTINGS].values(), "Пояснение"])
     for r, k in enumerate(SETTINGS, start=1):

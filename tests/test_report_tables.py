@@ -22,9 +22,9 @@ FORMS = {  # sheet → (title, the header row's texts, each in its own column)
                  "Сводная бюджетная роспись на 31 декабря, тыс. руб.", "Кассовое исполнение, тыс. руб.",
                  "Исполнение к плану по паспорту, %", "Исполнение к сводной бюджетной росписи, %", "Примечание"]),
     "Мероприятия": ("Сведения о выполнении мероприятий",
-                    ["Код", "Мероприятие", "Ответственный участник", "Расходы по плану, тыс. руб.",
-                     "Расходы по факту, тыс. руб.", "Исполнение, %", "Статус", "Причина невыполнения / пояснение",
-                     "Требует внимания"]),
+                    ["Код", "Мероприятие", "Ответственный участник", "Срок выполнения: план / факт",
+                     "Результат: ожидаемый / достигнутый", "Расходы по плану, тыс. руб.", "Расходы по факту, тыс. руб.",
+                     "Исполнение, %", "Статус", "Причина невыполнения / пояснение", "Требует внимания"]),
 }
 
 
@@ -114,10 +114,13 @@ def test_measures_overspent_or_partly_done_without_reason_are_marked_not_green(d
     _, wb = demo
     ws = wb["Мероприятия"]
     rows = {r[0].value: r for r in ws.iter_rows(min_row=6, max_row=10)}
-    assert "FFC7CE" in (rows["ОБР-4"][6].fill.fgColor.rgb or "")  # 109,6 % of plan, no explanation
-    assert "больше плана" in rows["ОБР-4"][8].value
-    assert "причина не указана" in rows["ОБР-3"][8].value and "C6EFCE" not in (rows["ОБР-3"][6].fill.fgColor.rgb or "")
-    assert "C6EFCE" in (rows["ОБР-1"][6].fill.fgColor.rgb or "") and rows["ОБР-1"][8].value is None
+    assert "FFC7CE" in (rows["ОБР-4"][8].fill.fgColor.rgb or "")  # 109,6 % of plan, no explanation
+    assert "больше плана" in rows["ОБР-4"][10].value
+    assert "причина не указана" in rows["ОБР-3"][10].value and "C6EFCE" not in (rows["ОБР-3"][8].fill.fgColor.rgb or "")
+    assert "C6EFCE" in (rows["ОБР-1"][8].fill.fgColor.rgb or "") and rows["ОБР-1"][10].value is None
+    # planned and actual dates and results, «—» where not given
+    assert rows["ОБР-1"][3].value == "план: 01.02–30.11\nфакт: 01.02–15.11"
+    assert rows["ОБР-2"][4].value.startswith("план: ") and rows["ОБР-5"][3].value == "план: —\nфакт: —"
 
 
 def test_spending_sheet_explains_where_two_totals_disagree(demo):
