@@ -43,7 +43,7 @@ _FUNCTION = re.compile(r"([A-Z][A-Z0-9.]*)\(")
 # (scripts/measure_formula_override.py); tests/test_generate_formats.py pins its signature and checks
 # that the shortcut returns what XlsxWriter's own method returns for every formula we write.
 @functools.lru_cache(maxsize=1)
-def _worksheet_class():
+def classic_formula_worksheet():
     from xlsxwriter.worksheet import Worksheet
 
     class ClassicFormulas(Worksheet):
@@ -307,7 +307,7 @@ def _data_sheet(wb, f, program: Program, participant: str, year: int, inputs: li
     from .justification import own_indicators, write_section
 
     person = program.participants[participant]
-    ws = wb.add_worksheet(L.SHEET_DATA, worksheet_class=_worksheet_class())
+    ws = wb.add_worksheet(L.SHEET_DATA, worksheet_class=classic_formula_worksheet())
     cols = _data_columns(previous is not None)
     last_col = len(cols) - 1
     widths = _data_widths(inputs)
@@ -414,7 +414,7 @@ def measure_check_text(plan: dict, fact: dict, status, reason) -> str:
 
 def _measures_sheet(wb, f, program: Program, participant: str, year: int, own: list[Measure], filled: dict,
                     activate: bool) -> None:
-    ws = wb.add_worksheet(L.SHEET_MEASURES, worksheet_class=_worksheet_class())
+    ws = wb.add_worksheet(L.SHEET_MEASURES, worksheet_class=classic_formula_worksheet())
     widths = MEASURE_WIDTHS
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)

@@ -30,9 +30,9 @@ def per_workbook_ms(n: int, override: bool) -> tuple[float, float]:
 
     program = read_program()
     codes = program.suppliers(2025)
-    original = g._worksheet_class
+    original = g.classic_formula_worksheet
     if not override:
-        g._worksheet_class = lambda: xlsxwriter.worksheet.Worksheet
+        g.classic_formula_worksheet = lambda: xlsxwriter.worksheet.Worksheet
     try:
         with tempfile.TemporaryDirectory() as tmp:
             start, cpu = time.perf_counter(), time.process_time()
@@ -41,7 +41,7 @@ def per_workbook_ms(n: int, override: bool) -> tuple[float, float]:
                 g.write_participant_workbook(program, code, 2025, Path(tmp) / f"{i}.xlsx")
             return (time.process_time() - cpu) * 1000 / n, (time.perf_counter() - start) * 1000 / n
     finally:
-        g._worksheet_class = original
+        g.classic_formula_worksheet = original
 
 
 def main() -> None:

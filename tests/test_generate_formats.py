@@ -107,7 +107,7 @@ def test_our_formula_shortcut_returns_what_xlsxwriter_would(program, tmp_path, m
 
     from kc_workbook import generate as g
 
-    cls = g._worksheet_class()
+    cls = g.classic_formula_worksheet()
     ours = cls._prepare_formula
     seen = []
 
