@@ -14,6 +14,13 @@ import click
 
 from .cli import PROGRAM_OPTION, YEAR_OPTION, _check_year, _Group, _year_dir, main
 
+# The inbox and the mail folder, the same for status, return and remind.
+INBOX_OPTION = click.option("--inbox", type=click.Path(file_okay=False, path_type=Path),
+                            help="Папка с присланными книгами (по умолчанию output/ГОД/inbox).")
+MAIL_DIR_OPTION = click.option("--mail-dir", type=click.Path(file_okay=False, path_type=Path),
+                               help="Папка писем и журналов рассылки (по умолчанию ГОД/mail рядом с папкой "
+                                    "ГОД/inbox, иначе output/ГОД/mail).")
+
 @main.group(cls=_Group)
 def mail():
     """Рассылка книг участникам и сбор ответов по электронной почте."""
@@ -115,10 +122,8 @@ def mail_send(year, smtp, user, security, mail_dir, resend_uncertain):
 @main.command("status")
 @YEAR_OPTION
 @PROGRAM_OPTION
-@click.option("--inbox", type=click.Path(file_okay=False, path_type=Path),
-              help="Папка с присланными книгами (по умолчанию output/ГОД/inbox).")
-@click.option("--mail-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Папка писем и журналов (по умолчанию ГОД/mail рядом с папкой ГОД/inbox, иначе output/ГОД/mail).")
+@INBOX_OPTION
+@MAIL_DIR_OPTION
 def status_cmd(year, program_path, inbox, mail_dir):
     """Кому отправлено, кто ответил, кому книга возвращена на доработку, чьи книги приняты.
 
@@ -214,11 +219,8 @@ def _list(prog, title: str, codes) -> None:
 @mail.command("return")
 @YEAR_OPTION
 @PROGRAM_OPTION
-@click.option("--inbox", type=click.Path(file_okay=False, path_type=Path),
-              help="Папка с присланными книгами (по умолчанию output/ГОД/inbox).")
-@click.option("--mail-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Папка писем и журналов рассылки (по умолчанию ГОД/mail рядом с папкой ГОД/inbox, "
-                   "иначе output/ГОД/mail).")
+@INBOX_OPTION
+@MAIL_DIR_OPTION
 @click.option("--warnings", is_flag=True, help="Возвращать и книги только с предупреждениями.")
 @smtp_options
 def mail_return(year, program_path, inbox, mail_dir, warnings, smtp, user, security, dry_run, resend_uncertain):
@@ -231,15 +233,9 @@ def mail_return(year, program_path, inbox, mail_dir, warnings, smtp, user, secur
     Пример: kc-workbook mail return --year 2025 --smtp smtp.example.ru:587 --user otdel --starttls
     """
     from .consolidate import consolidate
-    from .journal import default_mail_dir
-    from .program import read_program
     from .round_letters import prepare_returns
 
-    prog = read_program(program_path)
-    _check_year(prog, year)
-    inbox = inbox or _year_dir(year) / "inbox"
-    mail_dir = mail_dir or default_mail_dir(year, inbox)
-    server = None if dry_run else smtp_of(smtp, user, security)
+    prog, inbox, mail_dir, server = _round_setup(program_path, year, inbox, mail_dir, dry_run, smtp, user, security)
     if not inbox.is_dir():
         raise click.BadParameter(f"папки {inbox} нет: сначала соберите ответы («kc-workbook mail collect»)",
                                  param_hint="--inbox")
@@ -253,14 +249,22 @@ def mail_return(year, program_path, inbox, mail_dir, warnings, smtp, user, secur
     sys.exit(1 if letters.no_email else code)
 
 
+def _round_setup(program_path, year, inbox, mail_dir, dry_run, smtp, user, security):
+    """The definition, the inbox, the mail folder and (unless only preparing) the mail server."""
+    from .journal import default_mail_dir
+    from .program import read_program
+
+    prog = read_program(program_path)
+    _check_year(prog, year)
+    inbox = inbox or _year_dir(year) / "inbox"
+    return prog, inbox, mail_dir or default_mail_dir(year, inbox), None if dry_run else smtp_of(smtp, user, security)
+
+
 @mail.command("remind")
 @YEAR_OPTION
 @PROGRAM_OPTION
-@click.option("--inbox", type=click.Path(file_okay=False, path_type=Path),
-              help="Папка с присланными книгами (по умолчанию output/ГОД/inbox).")
-@click.option("--mail-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Папка писем и журналов рассылки (по умолчанию ГОД/mail рядом с папкой ГОД/inbox, "
-                   "иначе output/ГОД/mail).")
+@INBOX_OPTION
+@MAIL_DIR_OPTION
 @click.option("--template", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="Шаблон напоминания: первая строка «Тема: …», затем текст; поля {program}, {year}, {deadline}, "
                    "{participant}, {participant_short}, {executor}, {contact}, {sent}, {returned}, {what}, {since}.")
@@ -273,16 +277,11 @@ def mail_remind(year, program_path, inbox, mail_dir, template, smtp, user, secur
     Пример: kc-workbook mail remind --year 2025 --smtp smtp.example.ru:587 --user otdel --starttls
     """
     from .consolidate import consolidate
-    from .journal import default_mail_dir, mail_status
-    from .program import read_program
+    from .journal import mail_status
     from .round_letters import prepare_reminders
     from .rounds import consolidation_rounds, participant_round
 
-    prog = read_program(program_path)
-    _check_year(prog, year)
-    inbox = inbox or _year_dir(year) / "inbox"
-    mail_dir = mail_dir or default_mail_dir(year, inbox)
-    server = None if dry_run else smtp_of(smtp, user, security)
+    prog, inbox, mail_dir, server = _round_setup(program_path, year, inbox, mail_dir, dry_run, smtp, user, security)
     if inbox.is_dir():
         rounds = consolidation_rounds(consolidate(prog, year, inbox, mail_dir))
     else:
