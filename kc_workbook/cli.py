@@ -95,7 +95,7 @@ def _sweep() -> None:
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, message="kc-workbook %(version)s")
+@click.version_option(__version__, message="kc-workbook %(version)s", help="Показать версию и выйти.")
 def main():
     """Сбор и сводка отчётных данных муниципальной программы «Профилактика терроризма,
     экстремизма, других правонарушений и обеспечение безопасности жизнедеятельности
@@ -390,4 +390,8 @@ def _year_dir(year: int) -> Path:
 from . import cli_mail  # noqa: E402,F401  (registers «mail …» and «status» on ``main``)
 
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    # run as a script, this module is ``__main__``; the commands registered by ``cli_mail`` are on
+    # the one imported as ``kc_workbook.cli``
+    from kc_workbook.cli import main as _main
+
+    _main()

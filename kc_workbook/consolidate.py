@@ -216,7 +216,7 @@ def consolidate(program: Program, year: int, inbox: str | Path, mail_dir: Path |
     superseded.update(older_books)
     cross_problems, invalid = cross_checks(program, chosen)
 
-    rejected = {s.participant: s for s in submissions if s.participant and s.rejected}
+    rejected = {s.participant: s for s in submissions if s.participant and s.rejected and s.role == "data"}
     why = {code: VERDICT.label(REJECTED if code in rejected else MISSING)
            for code in program.suppliers(year) if code not in chosen}
     supplied = {code: {c: (cell.value if cell.ok and (code, c) not in invalid else None) for c, cell in sub.cells.items()}
@@ -246,7 +246,9 @@ def consolidate(program: Program, year: int, inbox: str | Path, mail_dir: Path |
 
         jumps = value_jumps(program, year, supplied, previous_values(records_dir, year, program),
                             program.settings.jump_factor, submissions=chosen)
-    across = cross_problems + budget_problems + jumps
+    # a missing reason that names a participant's workbook counts for that workbook, like the checks above
+    across = cross_problems + budget_problems + jumps + [p for p in indicator_problems if p.file]
+    indicator_problems = [p for p in indicator_problems if not p.file]
     checked: dict[int, Submission] = {}
     for sub in submissions:
         if id(sub) in superseded:

@@ -22,6 +22,8 @@ def cross_checks(program: Program, chosen: dict[str, Submission]) -> tuple[list[
     invalid: set[tuple[str, str]] = set()
 
     def valid(s: str, code: str) -> Cell | None:
+        if (s, code) in invalid:  # rejected by a ratio checked before: not used in the next check either
+            return None
         cell = chosen[s].cells.get(code) if s in chosen else None
         return cell if cell is not None and cell.ok and cell.value is not None else None
 

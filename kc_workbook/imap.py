@@ -159,11 +159,19 @@ def fetch_new(server: Imap, taken: set[str], connect=None) -> tuple[list[tuple[s
 
 def mark_read(conn, server: Imap, uids: list[bytes]) -> None:
     """Set \\Seen on the letters taken; nothing else is changed."""
+    import imaplib
+
     if not uids:
         return
-    conn.select(_quote(server.folder), readonly=False)
-    for uid in uids:
-        conn.uid("STORE", uid, "+FLAGS.SILENT", "(\\Seen)")
+    try:
+        status, _ = conn.select(_quote(server.folder), readonly=False)
+        if status != "OK":
+            raise ImapError(f"папка «{server.folder}» открыта только для чтения: письма не отмечены прочитанными "
+                            "(книги из них сохранены)")
+        for uid in uids:
+            conn.uid("STORE", uid, "+FLAGS.SILENT", "(\\Seen)")
+    except (imaplib.IMAP4.error, OSError) as exc:
+        raise ImapError(f"письма не удалось отметить прочитанными ({exc}); книги из них сохранены") from exc
 
 
 def close(conn) -> None:

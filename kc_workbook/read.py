@@ -17,7 +17,7 @@ from . import layout as L
 from .cells import as_int, as_text, cell_name, is_blank
 from .measures import read_measures
 from .model import Program
-from .notation import format_number
+from .notation import exact, format_number
 from .preflight import LIMITS, WORKBOOK_EXTENSIONS, examine
 from .problems import Problem
 from .reasons import FORMAT as REASONS_FORMAT
@@ -155,13 +155,14 @@ def _read(sub: Submission, program: Program, year: int | None, data: bytes | Non
         return
     sub.program_id, sub.fingerprint = identity["program_id"], identity["fingerprint"]
     sub.template_version, sub.year, sub.participant = identity["version"], identity["year"], identity["participant"]
+    if identity["format"] == REASONS_FORMAT:
+        sub.role = "reasons"  # the executor's reasons workbook, even when it is rejected
     if not identity["accepted"]:
         sub.participant = identity["participant"] if identity["participant"] in program.participants else None
         return
     where = Where(sub.name, sub.participant)
     data_sheets = {name: rows for name, rows in sheets.items() if name != L.SHEET_IDENTITY}
-    if identity["format"] == REASONS_FORMAT:
-        sub.role = "reasons"
+    if sub.role == "reasons":
         sub.justifications, problems = read_reasons(data_sheets, set(program.indicator), where)
         sub.problems += problems
         return
@@ -379,7 +380,7 @@ def check_ratios(cells: dict[str, Cell], program: Program, where: Where) -> tupl
             limit = inp.upper.evaluate({n: cells[n].value for n in inp.upper.names})
         except ZeroDivisionError:
             continue
-        if cell.value > limit:
+        if exact(cell.value) > limit:
             bound_cells = ", ".join(f"{n} = {as_text(cells[n].value)} ({cells[n].sheet}!{cells[n].cell})"
                                     for n in inp.upper.names)
             problems.append(where.problem("ratio-exceeded", f"{code} = {as_text(cell.value)} больше, чем "

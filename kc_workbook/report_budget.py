@@ -158,7 +158,8 @@ def _reconciliation(ws, f, result, r: int, widths) -> int:
     last = len(widths) - 1
     diffs = reconciliation(result)
     if not diffs:
-        if result.budget.measures and all(m.fact is not None for m in result.budget.measures):
+        b = result.budget
+        if b.measures_spent is not None and all(b.fact[k] is not None for k in SOURCES):
             ws.merge_range(r, 0, r, last, "Расходы по мероприятиям совпадают с кассовым исполнением по данным "
                                           "департамента финансов.", f.plain)
             return r + 1

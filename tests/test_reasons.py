@@ -85,3 +85,15 @@ def test_the_demo_explains_every_missed_indicator(program, tmp_path):
     missed = [r for r in run.result.indicators if r.status == "missed"]
     assert missed and all(r.justification.startswith("ОБРАЗЕЦ") for r in missed)
     assert not [p for p in run.result.problems if p.code == "justification-missing"]
+
+
+def test_a_rejected_reasons_workbook_is_not_taken_for_the_executors_data(program, good_inbox, tmp_path):
+    from kc_workbook.reasons import write_reasons_workbook
+
+    other = consolidate(program, YEAR, good_inbox)
+    other = type(other)(**{**other.__dict__, "year": YEAR - 1})
+    write_reasons_workbook(other, good_inbox / "старые обоснования.xlsx", given={5: "прошлогоднее"})
+    (good_inbox / "ответ control.xlsx").unlink()  # the executor's own data workbook did not come
+    result = consolidate(program, YEAR, good_inbox)
+    control = next(p for p in result.participants if p.code == program.executor)
+    assert control.status == "missing" and control.submission is None
