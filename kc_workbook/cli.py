@@ -192,18 +192,14 @@ def generate_cmd(year, program_path, out_dir):
     Пример: kc-workbook generate --year 2025
     """
     from .generate import generate
+    from .last_year import previous_values
     from .program import read_program
 
     prog = read_program(program_path)
     _check_year(prog, year)
-    out_dir = out_dir or Path("output") / str(year) / "templates"
-    previous = None
-    try:  # last year's accepted values beside the inputs, when last year's record exists
-        from .history import previous_values
-    except ImportError:
-        pass
-    else:
-        previous = previous_values(Path("output"), year, prog) or None
+    out_dir = out_dir or _year_dir(year) / "templates"
+    # last year's accepted values beside the inputs, when last year's record exists
+    previous = previous_values(_year_dir(year).parent, year, prog) or None
     written = []
     with click.progressbar(generate(prog, year, out_dir, previous=previous, previous_year=year - 1),
                            length=len(prog.suppliers(year)), label="Формирование книг", file=sys.stderr) as bar:

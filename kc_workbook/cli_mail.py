@@ -90,21 +90,11 @@ def mail_send(year, smtp, user, security, mail_dir, resend_uncertain):
 
     Пример: kc-workbook mail send --year 2025 --smtp smtp.example.ru:587 --user otdel --starttls
     """
-    import os
-
-    from .mail import send
-
-    host, _, port = smtp.rpartition(":")
-    if not host or not port.isdigit():
-        raise click.BadParameter("укажите сервер как АДРЕС:ПОРТ", param_hint="--smtp")
-    password = None
-    if user:
-        password = os.environ.get("KC_SMTP_PASSWORD") or click.prompt("Пароль почтового сервера", hide_input=True,
-                                                                       err=True)
     from .journal import default_mail_dir
+    from .sending import send_letters
 
-    mail_dir = mail_dir or default_mail_dir(year)
-    done = send(mail_dir, host, int(port), user, password, security or "none", resend_uncertain=resend_uncertain)
+    server = smtp_of(smtp, user, security)  # the same server, password and checks as return and remind
+    done = send_letters(mail_dir or default_mail_dir(year), server, resend_uncertain=resend_uncertain)
     click.echo(f"Отправлено: {len(done.sent)}; уже были отправлены: {len(done.skipped)}; не отправлено: "
                f"{len(done.failed) + len(done.invalid)}; неизвестно, дошло ли: {len(done.uncertain)}")
     for code, why in done.failed:
@@ -326,6 +316,7 @@ def mail_collect(sources, year, inbox, mail_dir, imap_server, user, starttls, fo
     Примеры: kc-workbook mail collect письма/ --year 2025 --inbox output/2025/inbox
              kc-workbook mail collect --imap imap.example.ru --user otdel --year 2025 --inbox output/2025/inbox
     """
+    from .consolidate import when as format_when
     import os
 
     from .journal import RECEIVED_JOURNAL, default_mail_dir
@@ -367,7 +358,7 @@ def mail_collect(sources, year, inbox, mail_dir, imap_server, user, starttls, fo
         code = done.participants.get(path)
         who = prog.participants[code].short_name if code in prog.participants else "участник не определён"
         when = {"archive": "дата из архива", "collected": "дата — время сбора"}.get(att.date_kind)
-        when = f"; {when} {att.date.strftime('%d.%m.%Y %H:%M')}" if when and att.date else ""
+        when = f"; {when} {format_when(att.date)}" if when and att.date else ""
         click.echo(f"  {who}: {path.name} (из {att.source}{', от ' + att.sender if att.sender else ''}{when})")
     for att, name in done.duplicates:
         click.echo(f"  уже есть в папке: {att.source}: {att.name} — то же, что {name}")

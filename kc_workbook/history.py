@@ -22,7 +22,7 @@ from .definition import SHEET_PAST_FACTS as PAST_FACTS_SHEET  # loaded as ``prog
 from .indicators import MET, MISSED, NO_DATA, NO_TARGET, is_met
 from .notation import format_number, round_half_up
 from .problems import Problem
-from .vocabulary import FACT_SOURCE, OUTLOOK
+from .vocabulary import FACT_SOURCE, INCREASE, OUTLOOK, ZERO
 
 RECORD_FORMAT_PREFIX = "kc_workbook/consolidation/"
 FIRST_YEAR, LAST_YEAR = 2019, 2030
@@ -330,9 +330,9 @@ def outlook(ind, points: dict[int, YearPoint]) -> Outlook:
 
 
 def misses(direction: str, projected: float, target: float) -> bool:
-    if direction == "zero":
+    if direction == ZERO:
         return projected > 0
-    if direction == "increase":
+    if direction == INCREASE:
         return projected < target
     return projected > target
 

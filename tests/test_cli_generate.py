@@ -1,5 +1,5 @@
 """`kc-workbook generate` puts last year's accepted values beside the inputs when the
-history of consolidation records gives them (kc_workbook.history, when present)."""
+history of consolidation records gives them (kc_workbook.last_year)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def test_generate_shows_last_years_values_from_the_records(tmp_path, monkeypatch
         asked.append((str(records_dir), year))
         return {"MVD": {"CRIMES_TOTAL": 1300.0}}
 
-    monkeypatch.setitem(sys.modules, "kc_workbook.history", types.SimpleNamespace(previous_values=previous_values))
+    monkeypatch.setitem(sys.modules, "kc_workbook.last_year", types.SimpleNamespace(previous_values=previous_values))
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["generate", "--year", "2025"])
     assert result.exit_code == 0, result.output
@@ -34,7 +34,7 @@ def test_generate_shows_last_years_values_from_the_records(tmp_path, monkeypatch
 
 
 def test_generate_without_records_has_no_last_year_column(tmp_path, monkeypatch):
-    monkeypatch.setitem(sys.modules, "kc_workbook.history",
+    monkeypatch.setitem(sys.modules, "kc_workbook.last_year",
                         types.SimpleNamespace(previous_values=lambda records_dir, year, program: {}))
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["generate", "--year", "2025"])
