@@ -313,8 +313,9 @@ def _print_result(result) -> None:
                + (f"; пропущено файлов, не являющихся книгами: {counts['skipped']}" if counts["skipped"] else ""))
     for p in errors[:10]:
         click.echo(f"  {p}")
-    if len(errors) > 10:
-        click.echo(f"  … и ещё {len(errors) - 10}: все на листе «Замечания»")
+    rest = counts["errors"] - sum(1 + p.more for p in errors[:10])  # a row may stand for more files
+    if rest > 0:
+        click.echo(f"  … и ещё {rest}: все на листе «Замечания»")
 
 
 @main.command("check")

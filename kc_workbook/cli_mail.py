@@ -124,7 +124,7 @@ def status_cmd(year, program_path, inbox, mail_dir):
     from .consolidate import consolidate, when
     from .journal import default_mail_dir, mail_status
     from .program import read_program
-    from .rounds import consolidation_rounds, participant_round
+    from .rounds import participant_round
     from .vocabulary import MISSING, VERDICT
 
     prog = read_program(program_path)
@@ -135,7 +135,7 @@ def status_cmd(year, program_path, inbox, mail_dir):
     if inbox.is_dir():
         result = consolidate(prog, year, inbox, mail_dir)
         statuses = {p.code: p.status for p in result.participants}
-        rounds = consolidation_rounds(result)
+        rounds = result.rounds
     click.echo(f"{'Участник':<40} {'Состояние':<18} {'Круг':<5} {'Отправлено':<17} {'Ответ':<17} "
                f"{'Возвращено':<17} Книга")
     for code in prog.suppliers(year):
@@ -269,11 +269,11 @@ def mail_remind(year, program_path, inbox, mail_dir, template, smtp, user, secur
     from .consolidate import consolidate
     from .journal import mail_status
     from .round_letters import prepare_reminders
-    from .rounds import consolidation_rounds, participant_round
+    from .rounds import participant_round
 
     prog, inbox, mail_dir, server = _round_setup(program_path, year, inbox, mail_dir, dry_run, smtp, user, security)
     if inbox.is_dir():
-        rounds = consolidation_rounds(consolidate(prog, year, inbox, mail_dir))
+        rounds = consolidate(prog, year, inbox, mail_dir).rounds
     else:
         journal = mail_status(mail_dir)
         rounds = {code: participant_round(journal.get(code)) for code in prog.suppliers(year)}

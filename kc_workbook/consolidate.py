@@ -11,16 +11,17 @@ import dataclasses
 import datetime as dt
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from .budget import Budget, against_measures, compute_budget, overspending
 from .efficiency import Efficiency, evaluate_efficiency
 from .indicators import Combined, IndicatorResult, combine, evaluate, responsible_for, summarise
-from .inbox import inbox_files, read_regular
+from .inbox import inbox_names, read_regular
 from .journal import mail_status
 from .model import BUDGET_INPUTS, Program
 from .notation import rounded
-from .problems import ERROR, NOTE, WARNING, Problem
+from .problems import ERROR, NOTE, WARNING, Problem, count
 from .crosschecks import cross_checks
 from .read import Submission, read_submission
 from .verdicts import is_accepted, submission_verdict
@@ -57,7 +58,6 @@ class Consolidation:
     program: Program
     year: int
     inbox: Path
-    submissions: list[Submission] = field(default_factory=list)
     participants: list[ParticipantStatus] = field(default_factory=list)
     combined: dict[str, Combined] = field(default_factory=dict)
     indicators: list[IndicatorResult] = field(default_factory=list)
@@ -86,18 +86,23 @@ class Consolidation:
         return 0 if self.complete else 1
 
     def count(self, severity: str) -> int:
-        return sum(1 for p in self.problems if p.severity == severity)
+        return count(self.problems, severity)
 
     def justifications(self) -> dict[int, str]:
         """indicator number → the reason given for its deviation."""
         return {r.number: r.justification for r in self.indicators if r.justification}
 
-    def to_dict(self) -> dict:
-        ind_by_number = self.program.indicator
-        mail = lambda code, i: _iso(self.mail.get(code, (None, None))[i])  # noqa: E731
+    @cached_property
+    def rounds(self) -> dict:
+        """participant → ``rounds.Round``: where it is in the round of collection (computed once:
+        it compares the workbook in use with the returned one by content)."""
         from .rounds import consolidation_rounds
 
-        rounds = consolidation_rounds(self)
+        return consolidation_rounds(self)
+
+    def to_dict(self) -> dict:
+        ind_by_number = self.program.indicator
+        rounds = self.rounds
         return {
             "format": RECORD_FORMAT,
             "year": self.year,
@@ -112,8 +117,8 @@ class Consolidation:
                     "file": p.submission.name if p.submission else None,
                     "errors": p.errors,
                     "warnings": p.warnings,
-                    "sent_at": mail(p.code, 0),
-                    "answered_at": mail(p.code, 1),
+                    "sent_at": _iso(rounds[p.code].sent_at),
+                    "answered_at": _iso(rounds[p.code].answered_at),
                     "round_state": rounds[p.code].state,
                     "round_state_label": rounds[p.code].label,
                     "round": rounds[p.code].number,
@@ -208,15 +213,16 @@ def consolidate(program: Program, year: int, inbox: str | Path, mail_dir: Path |
     ``records_dir``: where the records of earlier years are (``DIR/ГОД/consolidated_ГОД.json``),
     for the comparison with last year's values."""
     inbox = Path(inbox)
-    submissions = read_all(program, year, inbox, inbox_files(inbox), progress=progress)
+    kept = Gathered()
+    for sub in read_each(program, year, inbox, inbox_names(inbox), progress=progress):
+        kept.add(sub)
     if reasons is not None:  # the executor's reasons workbook, given apart from the inbox
-        submissions.append(read_submission(reasons, program, year, name=Path(reasons).name))
-    chosen, superseded = choose([s for s in submissions if s.role == "data"])
-    reasons_book, older_books = choose([s for s in submissions if s.role == "reasons"])
-    superseded.update(older_books)
+        kept.add(read_submission(reasons, program, year, name=Path(reasons).name))
+    chosen = kept.chosen("data")
+    reasons_book = kept.chosen("reasons")
     cross_problems, invalid = cross_checks(program, chosen)
 
-    rejected = {s.participant: s for s in submissions if s.participant and s.rejected and s.role == "data"}
+    rejected = kept.rejected
     why = {code: VERDICT.label(REJECTED if code in rejected else MISSING)
            for code in program.suppliers(year) if code not in chosen}
     supplied = {code: {c: (cell.value if cell.ok and (code, c) not in invalid else None) for c, cell in sub.cells.items()}
@@ -249,38 +255,115 @@ def consolidate(program: Program, year: int, inbox: str | Path, mail_dir: Path |
     # a missing reason that names a participant's workbook counts for that workbook, like the checks above
     across = cross_problems + budget_problems + jumps + [p for p in indicator_problems if p.file]
     indicator_problems = [p for p in indicator_problems if not p.file]
-    checked: dict[int, Submission] = {}
-    for sub in submissions:
-        if id(sub) in superseded:
-            own = [superseded[id(sub)]]
-        else:
-            own = sub.problems + [p for p in across if p.file == sub.name and p.participant == sub.participant]
-        cells = sub.cells
-        if sub.participant in chosen and chosen[sub.participant] is sub:
-            cells = {c: dataclasses.replace(cell, ok=False) if (sub.participant, c) in invalid else cell
-                     for c, cell in sub.cells.items()}
-        checked[id(sub)] = dataclasses.replace(sub, problems=own, cells=cells)
+    checked: dict[str, Submission] = {}
+    for code, sub in chosen.items():
+        own = [p for p in across if p.file == sub.name and p.participant == code]
+        cells = {c: dataclasses.replace(cell, ok=False) if (code, c) in invalid else cell
+                 for c, cell in sub.cells.items()}
+        checked[code] = dataclasses.replace(sub, problems=sub.problems + own, cells=cells)
+    # what the checks across workbooks found elsewhere than in a workbook in use is listed on its own
+    apart = [p for p in across if not (p.participant in checked and p.file == checked[p.participant].name)]
 
     participants = []
     problems: list[Problem] = []
     for code in program.suppliers(year):
-        if code in chosen:
-            sub = checked[id(chosen[code])]
-            participants.append(_status(code, submission_verdict(sub.problems), sub))
+        if code in checked:
+            participants.append(_status(code, submission_verdict(checked[code].problems), checked[code]))
         elif code in rejected:
-            participants.append(_status(code, REJECTED, checked[id(rejected[code])]))
+            participants.append(_status(code, REJECTED, rejected[code]))
         else:
             participants.append(ParticipantStatus(code, MISSING))
             problems.append(Problem("participant-missing", f"нет книги участника «{program.participants[code].short_name}» "
                                     f"за {year} год", participant=code))
+    problems += kept.problems()
     for sub in checked.values():
         problems += sub.problems
-    problems += [p for p in across if not any(p.file == s.name for s in submissions)]
-    problems += indicator_problems
+    for sub in reasons_book.values():  # the executor's reasons workbook
+        problems += sub.problems
+    problems += apart + indicator_problems
     problems.sort(key=_problem_order)
-    return Consolidation(program, year, inbox, [checked[id(s)] for s in submissions], participants, combined,
-                         indicators, budget, efficiency, mail_status(mail_dir), problems,
-                         None if records_dir is None else Path(records_dir))
+    return Consolidation(program, year, inbox, participants, combined, indicators, budget, efficiency,
+                         mail_status(mail_dir), problems, None if records_dir is None else Path(records_dir))
+
+
+class Gathered:
+    """What is kept of the files of an inbox as they are read, one at a time.
+
+    Of each participant only the newest usable workbook (by the time saved in it, then by
+    name) is kept whole, and the last of its rejected ones; of every other file only its
+    problems, and of an older workbook only its name and time. Of the problems of one kind
+    of one participant in files not in use, the first ``LISTED`` are kept and the rest are
+    counted in one row naming the first and the last such file: an inbox that kept every
+    letter of several years does not list thousands of repeated workbooks, and the memory of
+    a consolidation grows with the number of participants, not with the number of files.
+    """
+
+    LISTED = 50
+
+    def __init__(self) -> None:
+        self.newest: dict[tuple[str, str], Submission] = {}  # (role, participant) → newest usable workbook
+        self.rejected: dict[str, Submission] = {}  # participant → its last rejected workbook
+        self._older: dict[tuple[str, str], list] = {}  # (role, participant) → [(name, saved at)] of older ones
+        self._problems: list[Problem] = []  # of the files that are neither of the above
+        self._listed: dict[tuple, int] = {}  # (code, participant) → problems kept
+        self._folded: dict[tuple, list] = {}  # (code, participant) → [count, first file, last file]
+
+    def add(self, sub: Submission) -> None:
+        if sub.usable and sub.participant:
+            key = (sub.role, sub.participant)
+            held = self.newest.get(key)
+            if held is not None and _age(held) > _age(sub):
+                held, sub = sub, held
+            self.newest[key] = sub
+            if held is not None:
+                older = self._older.setdefault(key, [])
+                if len(older) < self.LISTED:
+                    older.append((held.name, held.saved_at))
+                else:
+                    self._fold("workbook-duplicate", held.participant, held.name)
+            return
+        if sub.participant and sub.rejected and sub.role == "data":
+            self.rejected[sub.participant] = sub  # the last one gives the participant's status
+        for problem in sub.problems:
+            key = (problem.code, problem.participant)
+            if self._listed.get(key, 0) < self.LISTED:
+                self._listed[key] = self._listed.get(key, 0) + 1
+                self._problems.append(problem)
+            else:
+                self._fold(problem.code, problem.participant, problem.file)
+
+    def _fold(self, code: str, participant: str | None, file: str | None) -> None:
+        folded = self._folded.setdefault((code, participant), [0, file, file])
+        folded[0] += 1
+        folded[2] = file
+
+    def chosen(self, role: str) -> dict[str, Submission]:
+        return {code: sub for (r, code), sub in self.newest.items() if r == role}
+
+    def problems(self) -> list[Problem]:
+        """The problems of every file not in use: its own, or that a newer workbook replaced it."""
+        found = list(self._problems)
+        for (role, code), older in self._older.items():
+            newest = self.newest[role, code]
+            for name, saved_at in older:
+                found.append(Problem(
+                    "workbook-duplicate", f"от участника есть более новая книга «{newest.name}» (сохранена "
+                    f"{when(newest.saved_at)}); эта (сохранена {when(saved_at)}) не учтена",
+                    participant=code, file=name))
+        for (code, participant), (n, first, last) in self._folded.items():
+            files = f"с «{first}» по «{last}»" if first != last else f"«{first}»"
+            found.append(Problem(code, f"то же замечание ещё в {n} файл{_plural(n)} ({files}); они не перечислены "
+                                 f"по отдельности", participant=participant, more=n - 1))
+        return found
+
+
+def _plural(n: int) -> str:
+    """The ending of «файл» after «в N»: в 1 файле, в 2 файлах, в 21 файле."""
+    return "е" if n % 10 == 1 and n % 100 != 11 else "ах"
+
+
+def _age(sub: Submission) -> tuple:
+    return (sub.saved_at or dt.datetime.min, sub.name)
 
 
 def explain(program: Program, year: int, results: list[IndicatorResult], previous: dict[int, float | None],
@@ -329,22 +412,36 @@ PARALLEL_FROM = 48
 _worker_program: Program | None = None
 
 
-def read_all(program: Program, year: int, inbox: Path, paths: list[Path], workers: int | None = None,
-             progress=None) -> list[Submission]:
-    """Read every file, in the order given; on more than one core, in worker processes."""
-    jobs = [(path, path.relative_to(inbox).as_posix()) for path in paths]
+def read_each(program: Program, year: int, inbox: Path, names: list[str], workers: int | None = None,
+              progress=None):
+    """Read every file (``names`` relative to the inbox) and yield its ``Submission``, in the
+    order given; on more than one core, in worker processes, a few chunks of files at a time.
+    ``progress(done, total)`` is called after each file."""
     if workers is None:
-        workers = min(os.cpu_count() or 1, 4) if len(jobs) >= PARALLEL_FROM else 1
+        workers = min(os.cpu_count() or 1, 4) if len(names) >= PARALLEL_FROM else 1
     if workers < 2:
-        return _counted((read_regular(path, program, year, name=name) for path, name in jobs), len(jobs), progress)
+        yield from _counted((read_regular(inbox / name, program, year, name=name) for name in names), len(names),
+                            progress)
+        return
+    from collections import deque
     from concurrent.futures import ProcessPoolExecutor
 
-    chunk = max(1, len(jobs) // (workers * 8))
+    chunk = max(1, min(64, len(names) // (workers * 8)))
     pool = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(program, os.getpid()))
+
+    def in_order():
+        # at most a few chunks per worker in flight: the results wait in memory only that long
+        pending = deque()
+        for start in range(0, len(names), chunk):
+            pending.append(pool.submit(_read_chunk, inbox, names[start:start + chunk], year))
+            if len(pending) > 2 * workers:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+
     try:
-        return _counted(pool.map(_read_one, [(path, name, year) for path, name in jobs], chunksize=chunk), len(jobs),
-                        progress)
-    except BaseException:  # Ctrl+C, SIGTERM (see cli), an error: the workers end with us, now
+        yield from _counted(in_order(), len(names), progress)
+    except BaseException:  # Ctrl+C, SIGTERM (see cli), an error, a consumer that stopped: the workers end now
         from .inbox import stop_workers
 
         stop_workers(pool)
@@ -353,13 +450,11 @@ def read_all(program: Program, year: int, inbox: Path, paths: list[Path], worker
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _counted(items, total: int, progress) -> list:
-    done = []
-    for item in items:
-        done.append(item)
+def _counted(items, total: int, progress):
+    for done, item in enumerate(items, 1):
+        yield item
         if progress is not None:
-            progress(len(done), total)
-    return done
+            progress(done, total)
 
 
 def _init_worker(program: Program, parent: int | None = None) -> None:
@@ -370,15 +465,15 @@ def _init_worker(program: Program, parent: int | None = None) -> None:
     end_with_parent(parent)
 
 
-def _read_one(job) -> Submission:
-    path, name, year = job
-    return read_regular(path, _worker_program, year, name=name)
+def _read_chunk(inbox: Path, names: list[str], year: int) -> list[Submission]:
+    return [read_regular(inbox / name, _worker_program, year, name=name) for name in names]
 
 
 def _problem_order(p: Problem):
-    # Errors first, then warnings, then notes; by participant, file and position; stable for equal keys.
+    # Errors first, then warnings, then notes; by participant (the rows that stand for more files
+    # last), file and position; stable for equal keys.
     rank = {ERROR: 0, WARNING: 1, NOTE: 2}[p.severity]
-    return (rank, p.participant or "", p.file or "", p.sheet or "", _cell_key(p.cell), p.code)
+    return (rank, p.participant or "", p.more > 0, p.file or "", p.sheet or "", _cell_key(p.cell), p.code)
 
 
 def _cell_key(cell: str | None):
@@ -387,28 +482,6 @@ def _cell_key(cell: str | None):
     letters = "".join(ch for ch in cell if ch.isalpha())
     digits = "".join(ch for ch in cell if ch.isdigit())
     return (int(digits or 0), len(letters), letters)
-
-
-def choose(submissions: list[Submission]) -> tuple[dict[str, Submission], dict[int, Problem]]:
-    """One workbook per participant: the newest by the time saved in it.
-
-    Returns the chosen workbooks and, for each older one (by ``id``), the problem that says
-    it was not used; its own mistakes no longer matter."""
-    by_participant: dict[str, list[Submission]] = {}
-    for sub in submissions:
-        if sub.usable and sub.participant:
-            by_participant.setdefault(sub.participant, []).append(sub)
-    chosen, superseded = {}, {}
-    for code, subs in by_participant.items():
-        ordered = sorted(subs, key=lambda s: (s.saved_at or dt.datetime.min, s.name))
-        newest = ordered[-1]
-        chosen[code] = newest
-        for old in ordered[:-1]:
-            superseded[id(old)] = Problem(
-                "workbook-duplicate", f"от участника есть более новая книга «{newest.name}» (сохранена "
-                f"{when(newest.saved_at)}); эта (сохранена {when(old.saved_at)}) не учтена",
-                participant=code, file=old.name)
-    return chosen, superseded
 
 
 def when(stamp: dt.datetime | None, unknown: str = "неизвестно когда") -> str:

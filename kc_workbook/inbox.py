@@ -29,16 +29,27 @@ KINDS = (
 def inbox_files(inbox: Path) -> list[Path]:
     """Every entry under the inbox that is not a folder, sub-folders included, in a stable
     order; an unreadable sub-folder is listed too, so that reading it reports the error."""
-    files = []
+    return [inbox / name for name in inbox_names(inbox)]
+
+
+def inbox_names(inbox: Path) -> list[str]:
+    """``inbox_files`` as names relative to the inbox, with «/» between folders: what problems
+    name a file by. Plain strings, as an inbox may hold tens of thousands of files."""
+    names = []
+
+    def relative(root: str) -> str:
+        rel = os.path.relpath(root, inbox)
+        return "" if rel == "." else rel.replace(os.sep, "/") + "/"
 
     def unreadable(exc: OSError) -> None:
         if exc.filename is not None:
-            files.append(Path(exc.filename))
+            names.append(relative(exc.filename).rstrip("/"))
 
-    for root, dirs, names in os.walk(inbox, onerror=unreadable):
+    for root, dirs, files in os.walk(inbox, onerror=unreadable):
         dirs.sort()
-        files.extend(Path(root) / n for n in sorted(names))
-    return files
+        folder = relative(root)
+        names.extend(folder + n for n in sorted(files))
+    return names
 
 
 def not_regular(path: Path) -> tuple[str, str] | None:

@@ -192,6 +192,9 @@ class Problem:
     sheet: str | None = None
     cell: str | None = None
     value: str | None = None
+    # this row also stands for so many more files with the same problem, not listed one by one
+    # (``consolidate.Gathered``: an inbox of thousands of repeated files)
+    more: int = 0
 
     def __post_init__(self) -> None:
         if self.code not in CATALOGUE:  # a typo in a code is a programming error
@@ -224,6 +227,8 @@ class Problem:
 
     def as_dict(self) -> dict:
         data = asdict(self)
+        if not self.more:
+            del data["more"]
         data["severity"] = self.severity
         data["severity_label"] = SEVERITY.label(self.severity)
         return data
@@ -234,4 +239,5 @@ def has_errors(problems) -> bool:
 
 
 def count(problems, severity: str) -> int:
-    return sum(1 for p in problems if p.severity == severity)
+    """How many problems of this severity, a row that stands for more files counted for each."""
+    return sum(1 + p.more for p in problems if p.severity == severity)

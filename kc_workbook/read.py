@@ -59,7 +59,6 @@ class Submission:
     cells: dict[str, Cell] = field(default_factory=dict)
     contacts: dict[str, str] = field(default_factory=dict)
     measures: dict = field(default_factory=dict)  # measure code → measures.MeasureReport
-    justifications: dict[int, str] = field(default_factory=dict)  # own indicator's number → reason for missing it
     problems: list[Problem] = field(default_factory=list)
     role: str = "data"  # "data": a participant's workbook; "reasons": the executor's reasons workbook
     # indicator number → (reason for the deviation, sheet, cell)

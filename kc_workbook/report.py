@@ -163,13 +163,11 @@ def _round_text(state) -> str:
 
 
 def _participants(wb, f, result: Consolidation) -> None:
-    from .rounds import consolidation_rounds
-
     headers = ["Код", "Участник", "Статус", "Файл", "Сохранён", "Версия книги", "Ошибок", "Предупр.",
                "Заполнил", "Письмо отправлено", "Ответ получен", "Состояние"]
     widths = [9, 22, 12, 22, 14, 7, 8, 8, 19, 14, 14, 16]  # one A4 landscape page at 80 %
     ws = _sheet(wb, f, "Участники", f"Книги участников за {result.year} год", headers, widths)
-    rounds = consolidation_rounds(result)
+    rounds = result.rounds
     r = 3
     for p in result.participants:
         sub = p.submission
@@ -184,9 +182,9 @@ def _participants(wb, f, result: Consolidation) -> None:
         _cell(ws, r, 6, p.errors, f.int)
         _cell(ws, r, 7, p.warnings, f.int)
         _cell(ws, r, 8, contact, f.text)
-        sent, answered = result.mail.get(p.code, (None, None))
-        _cell(ws, r, 9, sent, f.when)
-        _cell(ws, r, 10, answered, f.when)
+        # the dates of the round: the answer is that of the workbook in use, as `status` shows it
+        _cell(ws, r, 9, rounds[p.code].sent_at, f.when)
+        _cell(ws, r, 10, rounds[p.code].answered_at, f.when)
         state = _round_text(rounds[p.code])
         _cell(ws, r, 11, state, f.text)
         _fit_height(ws, r, row + [None, None, None, None, contact, None, None, state], widths)

@@ -174,12 +174,12 @@ def test_the_inbox_is_never_changed(program, good_inbox):
 
 
 def test_reading_in_worker_processes_gives_the_same_submissions(program, good_inbox):
-    from kc_workbook.consolidate import inbox_files, read_all
+    from kc_workbook.consolidate import inbox_names, read_each
 
     (good_inbox / "~$lock.xlsx").write_bytes(b"x")
-    files = inbox_files(good_inbox)
-    serial = read_all(program, YEAR, good_inbox, files, workers=1)
-    parallel = read_all(program, YEAR, good_inbox, files, workers=2)
+    files = inbox_names(good_inbox)
+    serial = list(read_each(program, YEAR, good_inbox, files, workers=1))
+    parallel = list(read_each(program, YEAR, good_inbox, files, workers=2))
     assert [(s.name, s.values(), s.problems, s.recorded_at) for s in serial] == \
            [(s.name, s.values(), s.problems, s.recorded_at) for s in parallel]
 

@@ -1,0 +1,124 @@
+"""An inbox of thousands of files: what is kept of each, and how the many repeats are listed.
+
+The memory goal itself (30 000 files within 1.5 × of 2 000) is measured by
+``scripts/bench_scale.py``, not here; these tests pin the behaviour that makes it hold:
+only the newest workbook of each participant is kept whole, and repeated problems of
+files not in use are listed up to ``Gathered.LISTED`` and then counted in one row.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import weakref
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from conftest import GOOD, YEAR, but_reasons
+from kc_workbook import consolidate as consolidation
+from kc_workbook.consolidate import Gathered, consolidate
+from kc_workbook.problems import NOTE, WARNING
+from kc_workbook.report import write_json, write_workbook
+
+LISTED = 3
+
+
+@pytest.fixture
+def few_listed(monkeypatch):
+    monkeypatch.setattr(Gathered, "LISTED", LISTED)
+
+
+def copies(inbox, source, n, name="копия"):
+    """``n`` more copies of ``source`` in a sub-folder, as hard links (same time saved in them)."""
+    folder = inbox / "архив"
+    folder.mkdir(exist_ok=True)
+    for i in range(n):
+        os.link(source, folder / f"{name} {i:03d}.xlsx")
+
+
+def mvd_file(inbox):
+    return inbox / "ответ mvd.xlsx"
+
+
+def test_repeated_older_workbooks_are_listed_up_to_a_limit_then_counted(program, good_inbox, few_listed, tmp_path):
+    before = consolidate(program, YEAR, good_inbox)
+    copies(good_inbox, mvd_file(good_inbox), 10)
+    result = consolidate(program, YEAR, good_inbox)
+
+    dups = [p for p in result.problems if p.code == "workbook-duplicate"]
+    listed = [p for p in dups if not p.more]
+    (folded,) = [p for p in dups if p.more]
+    # 11 workbooks of one participant saved at the same time: the last by name is used, ten are not
+    assert len(listed) == LISTED and all(p.file and p.participant == "MVD" for p in listed)
+    assert folded.participant == "MVD" and folded.file is None and folded.more == 10 - LISTED - 1
+    assert sum(1 + p.more for p in dups) == 10 and result.count(WARNING) == before.count(WARNING) + 10
+    # the row that stands for the rest comes after the participant's listed rows
+    order = [p for p in result.problems if p.participant == "MVD" and p.code == "workbook-duplicate"]
+    assert order[-1] is folded
+    # the values are those of the newest workbook; the participant is accepted
+    assert {p.code: p.status for p in result.participants}["MVD"] == "accepted"
+
+    write_json(result, tmp_path / "c.json")
+    issues = json.loads((tmp_path / "c.json").read_text(encoding="utf-8"))["issues"]
+    assert [i.get("more", 0) for i in issues if i["code"] == "workbook-duplicate"] == [0] * LISTED + [folded.more]
+    assert all("more" not in i for i in issues if i["code"] != "workbook-duplicate")
+
+    write_workbook(result, tmp_path / "c.xlsx")
+    rows = CalamineWorkbook.from_path(str(tmp_path / "c.xlsx")).get_sheet_by_name("Замечания").to_python()
+    codes = [row[10] for row in rows[2:] if len(row) > 10 and row[10] == "workbook-duplicate"]
+    assert len(codes) == LISTED + 1
+
+
+def test_many_non_workbooks_are_noted_up_to_a_limit(program, good_inbox, few_listed):
+    for i in range(LISTED + 4):
+        (good_inbox / f"письмо {i}.txt").write_text("текст письма", encoding="utf-8")
+    result = consolidate(program, YEAR, good_inbox)
+    notes = [p for p in result.problems if p.code == "not-a-workbook"]
+    assert len([p for p in notes if not p.more]) == LISTED
+    (folded,) = [p for p in notes if p.more]
+    assert folded.more == 4 - 1 and "письмо 3.txt" in folded.message and "письмо 6.txt" in folded.message
+    assert result.count(NOTE) == LISTED + 4
+    assert but_reasons(result.problems) == notes  # nothing else is found
+
+
+def test_under_the_limit_every_problem_is_listed_as_before(program, good_inbox):
+    copies(good_inbox, mvd_file(good_inbox), 4)
+    result = consolidate(program, YEAR, good_inbox)
+    dups = [p for p in result.problems if p.code == "workbook-duplicate"]
+    assert len(dups) == 4 and not any(p.more for p in dups)
+    assert {p.file for p in dups} == {f"архив/копия {i:03d}.xlsx" for i in range(4)}
+
+
+def test_only_the_workbooks_in_use_are_kept_whole(program, good_inbox, monkeypatch):
+    """A workbook read but not in use is released as soon as a newer one of its participant arrives."""
+    copies(good_inbox, mvd_file(good_inbox), 30)
+    read, most = [], 0
+    read_each = consolidation.read_each
+
+    def watched(*args, **kwargs):
+        nonlocal most
+        for sub in read_each(*args, **kwargs):
+            read.append(weakref.ref(sub))
+            yield sub  # consolidate takes it in before asking for the next
+            most = max(most, sum(1 for ref in read if ref() is not None))
+
+    monkeypatch.setattr(consolidation, "read_each", watched)
+    result = consolidate(program, YEAR, good_inbox)
+    assert len(read) == len(GOOD) + 30
+    assert most <= len(GOOD) + 1  # one per participant, and the one just read
+    assert {p.code for p in result.participants if p.submission is not None} == set(GOOD)
+
+
+def test_a_parallel_read_of_a_large_inbox_gives_the_serial_result(program, good_inbox, few_listed):
+    from kc_workbook.consolidate import PARALLEL_FROM, inbox_names, read_each
+
+    copies(good_inbox, mvd_file(good_inbox), PARALLEL_FROM + 5)
+    (good_inbox / "архив" / "заметка.txt").write_text("не книга", encoding="utf-8")
+    names = inbox_names(good_inbox)
+    seen = []
+    serial = [(s.name, s.problems) for s in read_each(program, YEAR, good_inbox, names, workers=1)]
+    parallel = [(s.name, s.problems) for s in read_each(program, YEAR, good_inbox, names, workers=2,
+                                                        progress=lambda done, total: seen.append((done, total)))]
+    assert serial == parallel and [n for n, _ in serial] == names
+    assert seen == [(i, len(names)) for i in range(1, len(names) + 1)]
