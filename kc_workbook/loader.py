@@ -164,8 +164,14 @@ def _open(path: Path) -> tuple[dict[str, Sheet] | None, list[Problem]]:
             sheets[name] = Sheet(path.name, name, rows)
     except FileNotFoundError:
         return None, [Problem("program-unreadable", f"файл {path} не найден", file=path.name)]
-    except Exception as exc:  # calamine raises several types for broken files
-        return None, [Problem("program-unreadable", f"не удалось прочитать книгу {path}: {exc}", file=path.name)]
+    except OSError as exc:  # no access, a broken disk
+        from .output import describe_os_error
+
+        return None, [Problem("program-unreadable", f"не удалось прочитать книгу {path}: {describe_os_error(exc)}",
+                              file=path.name)]
+    except Exception:  # calamine raises several types for broken files, with English text: not shown
+        return None, [Problem("program-unreadable", f"не удалось прочитать книгу {path}: файл повреждён, защищён "
+                              "паролем или не является книгой Excel", file=path.name)]
     for sheet in sheets.values():
         problems += sheet.missing
     if problems:

@@ -351,8 +351,9 @@ def _from_zip(data: bytes, where: str, sender: str, date, result: Collected) -> 
                     except (ValueError, OverflowError):
                         att.date = None
                 found.append(att)
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
-        result.skipped.append((where, f"архив повреждён или защищён паролем: {exc}"))
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError):
+        # zipfile's own text is English: the person reads what to do instead
+        result.skipped.append((where, "архив повреждён, обрезан или защищён паролем: попросите прислать его заново"))
     return found
 
 

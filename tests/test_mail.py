@@ -6,6 +6,7 @@ from __future__ import annotations
 import email
 import json
 import mailbox
+import re
 import zipfile
 from email import policy
 from email.message import EmailMessage
@@ -221,3 +222,16 @@ def test_status_and_the_participants_sheet_show_sent_and_answered(mailing, smtp_
     data = json.loads((tmp_path / "c.json").read_text(encoding="utf-8"))
     mvd = next(p for p in data["participants"] if p["code"] == "MVD")
     assert mvd["sent_at"] and mvd["answered_at"] == "2026-02-03T07:00:00"
+
+
+def test_collect_names_a_broken_archive_in_russian(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    letters = tmp_path / "letters"
+    letters.mkdir()
+    (letters / "ответы.zip").write_bytes(b"PK\x03\x04" + b"\x00" * 40)  # cut off after its first header
+    result = run("mail", "collect", letters, "--year", YEAR, "--inbox", tmp_path / "inbox")
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    line = next(line for line in result.output.splitlines() if "ответы.zip" in line)
+    assert "архив" in line
+    # zipfile's English text («File is not a zip file») is not passed on
+    assert not re.search(r"[A-Za-z]{3,}", line.replace("ответы.zip", "")), line

@@ -3,6 +3,8 @@ defect in an edited copy gets one precise «Лист!Ячейка» problem."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from conftest import DELETE_SHEET, edit_workbook
@@ -203,3 +205,5 @@ def test_not_a_workbook_is_a_problem_not_a_crash(tmp_path):
     program, problems = load_program(bad)
     assert program is None
     assert [p.code for p in problems] == ["program-unreadable"]
+    # the reader's own (English) error text is not shown to the executor: Russian only, besides the path
+    assert not re.search(r"[A-Za-z]{3,}", problems[0].message.replace(str(bad), ""))
