@@ -206,4 +206,4 @@ def test_not_a_workbook_is_a_problem_not_a_crash(tmp_path):
     assert program is None
     assert [p.code for p in problems] == ["program-unreadable"]
     # the reader's own (English) error text is not shown to the executor: Russian only, besides the path
-    assert not re.search(r"[A-Za-z]{3,}", problems[0].message.replace(str(bad), ""))
+    assert not re.search(r"[A-Za-z]{3,}", problems[0].message.replace(str(bad), "").replace("Excel", ""))
