@@ -462,15 +462,27 @@ def read_indicators(sheet: Sheet, inputs: dict[str, Input], tasks: dict[int, Tas
     return result, broken, problems
 
 
-def _year_columns(sheet: Sheet) -> dict[int, int]:
-    return {c: year for title, c in sheet.header.items() if (year := as_int(title)) is not None}
+def _year_columns(sheet: Sheet) -> tuple[dict[int, int], list[Problem]]:
+    """column → year, from the headers; a header that names a year but is not one («2026 г.»)
+    is a problem at its cell, not a column silently left out."""
+    years, problems = {}, []
+    for title, c in sheet.header.items():
+        if (year := as_int(title)) is not None:
+            years[c] = year
+        elif c not in sheet.columns.values() and (meant := _YEAR_IN_TEXT.search(title)):
+            problems.append(sheet.problem("value-invalid", f"заголовок «{title}» не читается как год: значения "
+                                          f"столбца не учтены; напишите в заголовке только год: {meant.group()}",
+                                          cell_name(0, c), title))
+    return years, problems
+
+
+_YEAR_IN_TEXT = re.compile(r"(?<!\d)(?:19|20|21)\d\d(?!\d)")
 
 
 def read_targets(sheet: Sheet, numbers: list[int], broken: set[int]
                  ) -> tuple[dict[int, dict[int, float | None]], list[Problem]]:
-    years = _year_columns(sheet)
+    years, problems = _year_columns(sheet)
     result: dict[int, dict[int, float | None]] = {}
-    problems: list[Problem] = []
     for r, rec in sheet.records():
         number = as_int(rec["number"])
         if number in broken:
@@ -500,9 +512,8 @@ def read_targets(sheet: Sheet, numbers: list[int], broken: set[int]
 
 def read_past_facts(sheet: Sheet, numbers: set[int]) -> tuple[dict[int, dict[int, float]], list[Problem]]:
     """Facts of years before the toolkit, typed from the published annual reports; blank: no fact."""
-    years = _year_columns(sheet)
+    years, problems = _year_columns(sheet)
     result: dict[int, dict[int, float]] = {}
-    problems: list[Problem] = []
     for r, rec in sheet.records():
         number = as_int(rec["number"])
         if number not in numbers:

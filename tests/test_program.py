@@ -207,3 +207,13 @@ def test_not_a_workbook_is_a_problem_not_a_crash(tmp_path):
     assert [p.code for p in problems] == ["program-unreadable"]
     # the reader's own (English) error text is not shown to the executor: Russian only, besides the path
     assert not re.search(r"[A-Za-z]{3,}", problems[0].message.replace(str(bad), "").replace("Excel", ""))
+
+
+@pytest.mark.parametrize("sheet, cell, header", [("Целевые значения", "F1", "2026 г."),
+                                                 ("Факт прошлых лет", "D1", "2020 год")])
+def test_a_year_header_that_is_not_a_year_is_reported_at_its_cell(template_copy, sheet, cell, header):
+    edit_workbook(template_copy, {(sheet, cell): header, (sheet, "K1"): "Примечание"})
+    program, problems = load_program(template_copy)
+    found = [(p.code, p.sheet, p.cell) for p in problems if p.sheet == sheet]
+    # the column is not silently left out; a column of notes beside the years is no problem
+    assert found == [("value-invalid", sheet, cell)]
