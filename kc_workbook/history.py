@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .definition import SHEET_PAST_FACTS as PAST_FACTS_SHEET  # loaded as ``program.past_facts``
 from .indicators import MET, MISSED, NO_DATA, NO_TARGET, is_met
-from .notation import format_number, round_half_up
+from .notation import format_number, json_number, round_half_up
 from .problems import Problem
 from .vocabulary import FACT_SOURCE, INCREASE, OUTLOOK, ZERO
 
@@ -67,7 +67,7 @@ class Record:
             if not isinstance(entry, dict) or not isinstance(entry.get("number"), int):
                 continue
             value = entry.get("fact_exact", entry.get("fact"))
-            out[entry["number"]] = float(value) if _is_number(value) else None
+            out[entry["number"]] = json_number(value)
         return out
 
 
@@ -339,16 +339,3 @@ def misses(direction: str, projected: float, target: float) -> bool:
 
 def _text(value: float, digits: int) -> str:
     return format_number(value, max(digits, 0))
-
-
-def _is_number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def __getattr__(name):
-    # last year's values live in ``last_year``; importable from here too
-    if name in ("previous_values", "previous_facts", "value_jumps"):
-        from . import last_year
-
-        return getattr(last_year, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .history import Record, _is_number, read_record, record_path
+from .history import Record, read_record, record_path
+from .notation import json_number
 from .problems import Problem
 
 
@@ -28,8 +29,8 @@ def previous_values(records_dir: str | Path, year: int, program) -> dict[str, di
         if not isinstance(parts, dict):
             continue
         for participant, value in parts.items():
-            if _is_number(value):
-                out.setdefault(participant, {})[entry["code"]] = float(value)
+            if (number := json_number(value)) is not None:
+                out.setdefault(participant, {})[entry["code"]] = number
     return out
 
 

@@ -45,6 +45,14 @@ def as_number(value) -> float | None:
     return None
 
 
+def json_number(value) -> float | None:
+    """A finite number read from a JSON record (a year's record), else None: text is not
+    parsed there, and ``true``/``false`` are not numbers."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value) if math.isfinite(value) else None
+
+
 def exact(value: float | int | Fraction | Decimal) -> Fraction:
     """The decimal a person sees in the cell, exactly (the shortest repr of a float)."""
     if isinstance(value, Fraction):

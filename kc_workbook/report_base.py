@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 
 from .cells import CHARS_PER_WIDTH, text_lines  # noqa: F401  (here since the report was written)
-from .notation import format_money, format_ratio
 from .styles import DEFAULT_FONT, FILLS, FONT_SIZE, GREEN, GREY, HEAD_FILL, RED, YELLOW  # noqa: F401  (re-exported)
 
 MIN_SCALE = 80  # per cent; the README states it
@@ -199,12 +198,3 @@ def _cell(ws, r, c, value, fmt):
         ws.write_datetime(r, c, value, fmt)
     else:
         ws.write_string(r, c, str(value), fmt)
-
-
-def _money(value: float | None) -> str:
-    """Thousand roubles and percentages alike in text: one decimal, thousands separated."""
-    return format_money(value)
-
-
-def _ratio(value: float | None) -> str:
-    return format_ratio(value)

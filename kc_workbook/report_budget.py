@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from .budget import execution
 from .model import MONEY_TOLERANCE
-from .notation import exact, rounded
-from .report_base import GREEN, GREY, RED, YELLOW, _cell, _fit_height, _form, _money
+from .notation import exact, format_money, rounded
+from .report_base import GREEN, GREY, RED, YELLOW, _cell, _fit_height, _form
 from .vocabulary import MEASURE_DONE, MEASURE_PARTIAL, MEASURE_STATUS, NO_REPORT, SOURCE, SOURCES
 
 NOT_REPORTED = "не представлена"
@@ -168,9 +168,9 @@ def _reconciliation(ws, f, result, r: int, widths) -> int:
                                   "финансов)", f.bold)
     r += 1
     for label, spent, reported in diffs:
-        text = (f"{label}: по мероприятиям (по данным ответственных участников) израсходовано {_money(spent)} тыс. руб., "
-                f"по данным департамента финансов — {_money(reported)} тыс. руб.; разница "
-                f"{_money(rounded(exact(spent) - exact(reported), 1))} "
+        text = (f"{label}: по мероприятиям (по данным ответственных участников) израсходовано {format_money(spent)} тыс. руб., "
+                f"по данным департамента финансов — {format_money(reported)} тыс. руб.; разница "
+                f"{format_money(rounded(exact(spent) - exact(reported), 1))} "
                 "тыс. руб. В итог включено кассовое исполнение; расходы по мероприятиям нужно сверить с ним "
                 "(департамент финансов и ответственные участники; лист «Замечания»).")
         ws.merge_range(r, 0, r, last, text, f.cell(YELLOW))

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from .efficiency import thresholds_text
 from .indicators import summarise as totals
-from .notation import format_percent, rounded
-from .report_base import (DEFAULT_ROW, GREEN, GREY, RED, _cell, _fit_height, _form, _ratio, _sheet, body_height,
+from .notation import format_percent, format_ratio, rounded
+from .report_base import (DEFAULT_ROW, GREEN, GREY, RED, _cell, _fit_height, _form, _sheet, body_height,
                           row_height)
 from .vocabulary import EXCEEDED, HIGH, INDICATOR_STATUS, MET, MISSED, NO_DATA, NO_TARGET, UNSATISFACTORY, ZERO_RULE
 
@@ -146,7 +146,7 @@ def efficiency_sheet(wb, f, result) -> None:
         res = next(x for x in result.indicators if x.number == number)
         ind = by_number[number]
         rule = {"increase": "факт / план", "decrease": "план / факт", "zero": ZERO_RULE.label(s.zero_rule)}[ind.direction]
-        note = f"{rule}, не более {_ratio(s.cap)}" if ind.direction != "zero" else rule
+        note = f"{rule}, не более {format_ratio(s.cap)}" if ind.direction != "zero" else rule
         if sd is None:
             note = res.reason or NO_VALUE
         row = [f"СД{number}", f"Степень достижения показателя {number}: {ind.name}", sd, note]

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .report_base import GREEN, RED, YELLOW, _fit_height, _ratio, page, row_height
+from .report_base import GREEN, RED, YELLOW, _fit_height, page, row_height
 from .report_indicators import justification, settings_used, shown, status_label, totals
+from .notation import format_ratio
 from .sentences import execution_text, problem_counts, verdict_text  # noqa: F401  (the report's API since the split)
 from .vocabulary import (
     ERROR,
@@ -73,7 +74,7 @@ def summary_sheet(wb, f, result) -> None:
     skip()
     e = result.efficiency
     colour = {HIGH: GREEN, MEDIUM: GREEN, SATISFACTORY: YELLOW, UNSATISFACTORY: RED}.get(e.verdict if e else None)
-    verdict = (f"Эффективность реализации программы: {e.verdict_label} (ЭР = {_ratio(e.er)})" if e and e.er is not None
+    verdict = (f"Эффективность реализации программы: {e.verdict_label} (ЭР = {format_ratio(e.er)})" if e and e.er is not None
                else "Эффективность реализации программы не определена: " + (e.reasons.get("er", "") if e else ""))
     line(verdict, f.cell(colour, bold=True) if colour else f.bold)
 
@@ -214,7 +215,7 @@ def about_sheet(wb, f, result) -> None:
                               "отклонение и СДi"),
         ("Уровень достижения, %", "факт / план (увеличение) или план / факт (снижение) × 100, до 0,1 %; у не "
                                   "достигнутого показателя не округляется до 100,0 %. СДi — то же, делённое на 100, "
-                                  f"не более {_ratio(s.cap)}"),
+                                  f"не более {format_ratio(s.cap)}"),
         ("Точность оценки", "СДi, СР, СРм, ССуз, Эис и ЭР — до 0,001, каждый из показанных значений; пороги "
                             "сравниваются с ЭР так, как он показан"),
         *settings_used(result),

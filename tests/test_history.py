@@ -249,9 +249,6 @@ def test_current_consolidation_counts_as_its_year(records, program):
 
 
 def test_previous_values_and_facts(three_years, program):
-    from kc_workbook import history
-
-    assert history.previous_values is previous_values  # importable from history too
     previous = previous_values(three_years, 2025, program)
     assert previous["GZ"]["VIDEO_PLACES"] == 48
     assert previous["MVD"]["CRIMES_PUBLIC"] == 450
