@@ -217,7 +217,7 @@ def consolidate(program: Program, year: int, inbox: str | Path, mail_dir: Path |
     for sub in read_each(program, year, inbox, inbox_names(inbox), progress=progress):
         kept.add(sub)
     if reasons is not None:  # the executor's reasons workbook, given apart from the inbox
-        kept.add(read_submission(reasons, program, year, name=Path(reasons).name))
+        kept.add(read_submission(reasons, program, year, name=os.fspath(reasons)), given=True)
     chosen = kept.chosen("data")
     reasons_book = kept.chosen("reasons")
     cross_problems, invalid = cross_checks(program, chosen)
@@ -307,12 +307,17 @@ class Gathered:
         self._problems: list[Problem] = []  # of the files that are neither of the above
         self._listed: dict[tuple, int] = {}  # (code, participant) → problems kept
         self._folded: dict[tuple, list] = {}  # (code, participant) → [count, first file, last file]
+        self._given: set[tuple[str, str]] = set()  # (role, participant) of a workbook the user named
 
-    def add(self, sub: Submission) -> None:
+    def add(self, sub: Submission, given: bool = False) -> None:
+        """Take in one file's submission; ``given``: named by the user (``--reasons``), it is
+        used rather than any workbook of the inbox in the same role."""
         if sub.usable and sub.participant:
             key = (sub.role, sub.participant)
             held = self.newest.get(key)
-            if held is not None and _age(held) > _age(sub):
+            if given:
+                self._given.add(key)
+            elif held is not None and (key in self._given or _age(held) > _age(sub)):
                 held, sub = sub, held
             self.newest[key] = sub
             if held is not None:
@@ -346,10 +351,12 @@ class Gathered:
         for (role, code), older in self._older.items():
             newest = self.newest[role, code]
             for name, saved_at in older:
-                found.append(Problem(
-                    "workbook-duplicate", f"от участника есть более новая книга «{newest.name}» (сохранена "
-                    f"{when(newest.saved_at)}); эта (сохранена {when(saved_at)}) не учтена",
-                    participant=code, file=name))
+                if (role, code) in self._given:
+                    why = f"использована книга, указанная при запуске: «{newest.name}»; эта не учтена"
+                else:
+                    why = (f"от участника есть более новая книга «{newest.name}» (сохранена {when(newest.saved_at)}); "
+                           f"эта (сохранена {when(saved_at)}) не учтена")
+                found.append(Problem("workbook-duplicate", why, participant=code, file=name))
         for (code, participant), (n, first, last) in self._folded.items():
             files = f"с «{first}» по «{last}»" if first != last else f"«{first}»"
             found.append(Problem(code, f"то же замечание ещё в {n} файл{_plural(n)} ({files}); они не перечислены "

@@ -97,3 +97,18 @@ def test_a_rejected_reasons_workbook_is_not_taken_for_the_executors_data(program
     result = consolidate(program, YEAR, good_inbox)
     control = next(p for p in result.participants if p.code == program.executor)
     assert control.status == "missing" and control.submission is None
+
+
+def test_the_reasons_workbook_named_at_the_command_is_used_over_the_inbox_one(program, good_inbox, tmp_path):
+    from kc_workbook.reasons import write_reasons_workbook
+
+    first = consolidate(program, YEAR, good_inbox)
+    # the same file name in the inbox and elsewhere; the inbox one written later (newer)
+    given = write_reasons_workbook(first, tmp_path / "у исполнителя" / file_name(YEAR), given={5: "указанная"})
+    write_reasons_workbook(first, good_inbox / file_name(YEAR), given={5: "из папки"})
+    result = consolidate(program, YEAR, good_inbox, reasons=given)
+    assert {r.number: r.justification for r in result.indicators}[5] == "указанная"
+    dups = [(p.code, p.file) for p in result.problems if p.code == "workbook-duplicate"]
+    # the inbox copy is named as not used, and the two are told apart by their names
+    assert dups == [("workbook-duplicate", file_name(YEAR))]
+    assert result.justifications()[5] == "указанная"
