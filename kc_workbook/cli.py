@@ -221,7 +221,7 @@ def generate_cmd(year, program_path, out_dir):
               help="Журналы рассылки (по умолчанию ГОД/mail рядом с папкой ГОД/inbox, иначе output/ГОД/mail).")
 @click.option("--reasons", "reasons_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Заполненная книга «Обоснования отклонений ГОД.xlsx», если она не в папке INBOX "
-                   "(используется вместо книги обоснований из папки)."
+                   "(используется вместо книги обоснований из папки).")
 def consolidate_cmd(year, inbox, program_path, out_file, json_file, mail_dir, reasons_file):
     """Прочитать все книги из папки INBOX (и её подпапок), проверить, рассчитать
     показатели и записать сводную книгу.
