@@ -18,7 +18,7 @@ from python_calamine import CalamineWorkbook
 from conftest import GOOD, YEAR, but_reasons
 from kc_workbook import consolidate as consolidation
 from kc_workbook.consolidate import Gathered, consolidate
-from kc_workbook.problems import NOTE, WARNING
+from kc_workbook.problems import NOTE, WARNING, problem_title
 from kc_workbook.report import write_json, write_workbook
 
 LISTED = 3
@@ -122,3 +122,76 @@ def test_a_parallel_read_of_a_large_inbox_gives_the_serial_result(program, good_
                                                         progress=lambda done, total: seen.append((done, total)))]
     assert serial == parallel and [n for n, _ in serial] == names
     assert seen == [(i, len(names)) for i in range(1, len(names) + 1)]
+
+
+def test_one_past_the_limit_is_listed_as_it_is(program, good_inbox, few_listed):
+    copies(good_inbox, mvd_file(good_inbox), LISTED + 1)
+    result = consolidate(program, YEAR, good_inbox)
+    dups = [p for p in result.problems if p.code == "workbook-duplicate"]
+    assert len(dups) == LISTED + 1 and all(p.file and not p.more for p in dups)
+
+
+def test_the_rejected_workbook_a_participant_is_judged_by_is_listed_in_full(program, good_inbox, few_listed):
+    from kc_workbook.generate import write_participant_workbook
+
+    (good_inbox / "ответ mvd.xlsx").unlink()
+    for i in range(LISTED + 3):  # only last year's workbooks came from the police: each is rejected
+        write_participant_workbook(program, "MVD", YEAR - 1, good_inbox / "архив" / f"мвд {i:02d}.xlsx",
+                                   values=GOOD["MVD"])
+    result = consolidate(program, YEAR, good_inbox)
+    mvd = next(p for p in result.participants if p.code == "MVD")
+    assert mvd.status == "rejected" and mvd.errors >= 1
+    wrong_year = [p for p in result.problems if p.code == "workbook-wrong-year"]
+    assert mvd.submission.name in {p.file for p in wrong_year}  # why it was rejected is on «Замечания»
+    assert sum(1 + p.more for p in wrong_year) == LISTED + 3
+
+
+def test_the_folded_row_names_its_kind_and_the_files_by_name(program, good_inbox, few_listed):
+    # read in this order: the inbox's own files first, then its sub-folder's
+    for name in ("письмо 1.txt", "письмо 2.txt", "письмо 3.txt", "ю.txt", "архив/а.txt", "архив/б.txt"):
+        (good_inbox / name).parent.mkdir(exist_ok=True)
+        (good_inbox / name).write_text("текст", encoding="utf-8")
+    result = consolidate(program, YEAR, good_inbox)
+    (folded,) = [p for p in result.problems if p.more]
+    assert problem_title("not-a-workbook") in folded.message and folded.more == 2
+    # the first and the last of the three by name, not in the order they were read
+    assert folded.message.index("архив/а.txt") < folded.message.index("ю.txt")
+    assert "архив/б.txt" not in folded.message
+
+
+def test_a_parallel_read_keeps_only_a_few_chunks_waiting(program, good_inbox, monkeypatch):
+    import concurrent.futures
+
+    from kc_workbook.consolidate import PARALLEL_FROM, inbox_names, read_each
+
+    copies(good_inbox, mvd_file(good_inbox), PARALLEL_FROM * 3)
+    sizes: list[int] = []
+
+    class Counting(concurrent.futures.ProcessPoolExecutor):
+        def submit(self, fn, *args, **kwargs):
+            sizes.append(len(args[1]))  # the chunk of names
+            return super().submit(fn, *args, **kwargs)
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Counting)
+    names = inbox_names(good_inbox)
+    waiting = []
+    for done, _ in enumerate(read_each(program, YEAR, good_inbox, names, workers=2), 1):
+        consumed, total = 0, 0
+        while total < done:  # the chunks whose files were all or partly handed out
+            total += sizes[consumed]
+            consumed += 1
+        waiting.append(len(sizes) - consumed)
+    assert len(sizes) > 10 and max(waiting) <= 2 * 2 + 1
+
+
+def test_a_parallel_read_stopped_early_ends_its_workers(program, good_inbox):
+    import multiprocessing
+
+    from kc_workbook.consolidate import PARALLEL_FROM, inbox_names, read_each
+
+    copies(good_inbox, mvd_file(good_inbox), PARALLEL_FROM * 2)
+    reading = read_each(program, YEAR, good_inbox, inbox_names(good_inbox), workers=2)
+    next(reading)
+    assert multiprocessing.active_children()
+    reading.close()
+    assert not multiprocessing.active_children()
