@@ -473,6 +473,9 @@ def read_each(program: Program, year: int, inbox: Path, names: list[str], worker
         return
     from collections import deque
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from .errors import ReadingError
 
     chunk = max(1, min(64, len(names) // (workers * 8)))
     pool = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(program, os.getpid()))
@@ -489,6 +492,12 @@ def read_each(program: Program, year: int, inbox: Path, names: list[str], worker
 
     try:
         yield from _counted(in_order(), len(names), progress)
+    except BrokenProcessPool as exc:  # a worker killed from outside: the out-of-memory killer, a person
+        from .inbox import stop_workers
+
+        stop_workers(pool)
+        raise ReadingError("процесс чтения книг аварийно завершился (возможно, не хватило памяти или его "
+                           "остановили); запустите сводку ещё раз") from exc
     except BaseException:  # Ctrl+C, SIGTERM (see cli), an error, a consumer that stopped: the workers end now
         from .inbox import stop_workers
 

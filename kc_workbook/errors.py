@@ -15,3 +15,7 @@ class ProgramError(KcWorkbookError):
 
 class OutputError(KcWorkbookError):
     """An output file cannot be written (locked, no permission, no space)."""
+
+
+class ReadingError(KcWorkbookError):
+    """The reading of the inbox could not go on (a worker process was killed: out of memory, stopped)."""

@@ -311,6 +311,25 @@ def test_worker_processes_end_when_the_main_process_is_killed(good_inbox, tmp_pa
     pytest.skip("the consolidation ended before its workers could be seen")
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="kills a worker with SIGKILL")
+def test_a_worker_killed_from_outside_is_a_reading_error_not_an_internal_one(program, good_inbox):
+    import multiprocessing
+
+    from kc_workbook.consolidate import PARALLEL_FROM, inbox_names, read_each
+    from kc_workbook.errors import ReadingError
+
+    src = sorted(good_inbox.iterdir())
+    for i in range(PARALLEL_FROM * 4):
+        os.link(src[i % len(src)], good_inbox / f"копия {i}.xlsx")
+    reading = read_each(program, YEAR, good_inbox, inbox_names(good_inbox), workers=2)
+    next(reading)
+    os.kill(multiprocessing.active_children()[0].pid, signal.SIGKILL)  # as the out-of-memory killer would
+    with pytest.raises(ReadingError):  # the CLI says it in Russian, exit 2 (errors.KcWorkbookError)
+        for _ in reading:
+            pass
+    assert not multiprocessing.active_children()
+
+
 # --- progress ---------------------------------------------------------------------------
 
 def test_consolidate_shows_progress_on_a_terminal_only(good_inbox, tmp_path):
