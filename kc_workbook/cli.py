@@ -295,6 +295,7 @@ def history_cmd(program_path, records_dir, out_file, json_file):
 
 
 def _print_result(result) -> None:
+    from .problems import grouped
     from .sentences import execution_text, indicator_line, participants_line, problem_counts, verdict_text
     from .vocabulary import ACCEPTED, ERROR, INDICATOR_STATUS
 
@@ -312,9 +313,10 @@ def _print_result(result) -> None:
     counts = problem_counts(result)  # as «Сводка» counts them: skipped non-workbook files apart
     click.echo(f"Замечания: ошибок {counts['errors']}, предупреждений {counts['warnings']}"
                + (f"; пропущено файлов, не являющихся книгами: {counts['skipped']}" if counts["skipped"] else ""))
-    for p in errors[:10]:
-        click.echo(f"  {p}")
-    rest = counts["errors"] - sum(1 + p.more for p in errors[:10])  # a row may stand for more files
+    shown = grouped(errors)[:10]  # repeated workbooks of one kind: one line with how many
+    for p, n in shown:
+        click.echo(f"  {p}" + (f" (и ещё {n - 1} таких же)" if n > 1 else ""))
+    rest = counts["errors"] - sum(n for _, n in shown)
     if rest > 0:
         click.echo(f"  … и ещё {rest}: все на листе «Замечания»")
 

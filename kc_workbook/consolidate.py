@@ -300,7 +300,7 @@ class Gathered:
     results wait whole: a constant, see ``read_each``.)
     """
 
-    LISTED = 50
+    LISTED = 10
 
     def __init__(self) -> None:
         self.newest: dict[tuple[str, str], Submission] = {}  # (role, participant) → newest usable workbook
@@ -382,6 +382,10 @@ class Gathered:
         newest = self.newest[key]
         if key in self._given:
             why = f"использована книга, указанная при запуске: «{newest.name}»; эта не учтена"
+        elif saved_at == newest.saved_at:  # copies of one workbook, or saved the same minute
+            at = f" ({when(saved_at)})" if saved_at else ""
+            why = (f"от участника есть книга «{newest.name}», сохранённая тогда же{at}: учтена она, последняя по "
+                   "имени файла; эта не учтена")
         else:
             why = (f"от участника есть более новая книга «{newest.name}» (сохранена {when(newest.saved_at)}); "
                    f"эта (сохранена {when(saved_at)}) не учтена")

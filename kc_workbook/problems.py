@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 
 from .vocabulary import ERROR, NOTE, SEVERITY, WARNING
 
-__all__ = ["CATALOGUE", "ERROR", "WARNING", "NOTE", "Problem", "has_errors", "count"]
+__all__ = ["CATALOGUE", "ERROR", "WARNING", "NOTE", "Problem", "has_errors", "count", "grouped"]
 
 # code: (severity, what to do — shown to the executor next to the message)
 CATALOGUE: dict[str, tuple[str, str]] = {
@@ -48,6 +48,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "workbook-other-program": (ERROR, "Книга относится к другой программе: отправьте участнику книгу этой программы."),
     "workbook-wrong-year": (ERROR, "Книга за другой год: отправьте участнику книгу за отчётный год."),
     "workbook-unknown-participant": (ERROR, "Участника нет в определении программы: проверьте лист «Участники»."),
+    "workbook-not-expected": (WARNING, "По определению программы участник не представляет сведений за этот год: книга "
+                                       "не учтена. Если он должен их представлять, укажите его на листе «Исходные "
+                                       "данные» или ответственным за мероприятие года."),
     "workbook-outdated": (WARNING, "Книга сформирована по прежней редакции программы; значения приняты, при сомнениях запросите новую книгу."),
     "workbook-input-changed": (ERROR, "Значение введено по прежнему определению (другая единица измерения, тип или "
                                       "расчёт): отправьте участнику книгу по действующей редакции."),
@@ -132,6 +135,7 @@ TITLES: dict[str, str] = {
     "workbook-other-program": "книга другой программы",
     "workbook-wrong-year": "книга за другой год",
     "workbook-unknown-participant": "неизвестный участник",
+    "workbook-not-expected": "книга не ожидалась",
     "workbook-outdated": "книга прежней редакции",
     "workbook-duplicate": "повторная книга не учтена",
     "participant-missing": "книга не представлена",
@@ -232,6 +236,25 @@ class Problem:
         data["severity"] = self.severity
         data["severity_label"] = SEVERITY.label(self.severity)
         return data
+
+
+def grouped(problems) -> list[tuple[Problem, int]]:
+    """For short lists (the CLI, «Сводка»): problems with their counts, the file-level ones
+    (no cell: a rejected workbook, a repeated one) of one kind and participant as one entry
+    with how many there are, in the order of their first; those at a cell stay one by one."""
+    entries: list[list] = []
+    groups: dict[tuple, list] = {}
+    for p in problems:
+        if p.cell:
+            entries.append([p, 1 + p.more])
+            continue
+        key = (p.code, p.participant)
+        if key in groups:
+            groups[key][1] += 1 + p.more
+        else:
+            groups[key] = [p, 1 + p.more]
+            entries.append(groups[key])
+    return [(p, n) for p, n in entries]
 
 
 def has_errors(problems) -> bool:

@@ -26,8 +26,8 @@ from .justification import read_justifications
 from .values import parse_value
 
 REJECTING = {"file-unreadable", "workbook-not-ours", "workbook-other-program", "workbook-wrong-year",
-             "workbook-unknown-participant", "file-wrong-format", "file-too-large", "archive-suspicious",
-             "xml-doctype", "sheet-too-large", "workbook-password"}
+             "workbook-unknown-participant", "workbook-not-expected", "file-wrong-format", "file-too-large",
+             "archive-suspicious", "xml-doctype", "sheet-too-large", "workbook-password"}
 SKIPPING = {"lock-file-skipped", "not-a-workbook", "file-not-regular", "file-temporary"}
 
 
@@ -203,33 +203,34 @@ def _load_sheets(path: Path, where: Where, data: bytes | None = None) -> tuple[d
 
 def identify(rows, program: Program, year: int | None, where: Where) -> tuple[dict | None, list[Problem]]:
     """The workbook's identity from its hidden sheet, and whether its values may be used."""
+    # The identity is on a hidden sheet the person never sees: its problems point at the workbook.
     if rows is None:
-        return None, [where.problem("workbook-not-ours", f"в книге нет служебного листа «{L.SHEET_IDENTITY}»: это не "
-                                    "книга участника программы")]
+        return None, [where.problem("workbook-not-ours", "в книге нет служебных сведений, которые есть в каждой книге "
+                                    "участника программы: это не книга участника")]
     ident = {as_text(r[0]): as_text(r[1]) for r in rows if len(r) >= 2 and not is_blank(r[0])}
     if ident.get(L.ID_FORMAT) not in (L.FORMAT, REASONS_FORMAT):
-        return None, [where.problem("workbook-not-ours", "служебный лист книги повреждён или от другой версии",
-                                    L.SHEET_IDENTITY)]
+        return None, [where.problem("workbook-not-ours", "служебные сведения книги повреждены или от другой версии")]
     found = {"program_id": ident.get(L.ID_PROGRAM, ""), "fingerprint": ident.get(L.ID_FINGERPRINT, ""),
              "version": ident.get(L.ID_VERSION, ""), "participant": ident.get(L.ID_PARTICIPANT) or None,
              "year": as_int(ident.get(L.ID_YEAR)), "accepted": False, "format": ident.get(L.ID_FORMAT)}
-    where = Where(where.file, found["participant"] if found["participant"] in program.participants else None)
+    known = program.participants.get(found["participant"] or "")
+    where = Where(where.file, found["participant"] if known else None)
     if found["program_id"] != program.program_id:
-        return found, [where.problem("workbook-other-program", f"книга программы «{found['program_id']}», а сводится "
-                                     f"«{program.program_id}»", L.SHEET_IDENTITY, value=found["program_id"])]
+        return found, [where.problem("workbook-other-program", f"книга программы «{found['program_id']}», а нужна книга "
+                                     f"«{program.program_id}»", value=found["program_id"])]
     if year is not None and found["year"] != year:
-        return found, [where.problem("workbook-wrong-year", f"книга за {found['year']} год, а сводится {year} год",
-                                     L.SHEET_IDENTITY, value=found["year"])]
-    if found["participant"] not in program.participants:
-        return found, [where.problem("workbook-unknown-participant", f"участник «{found['participant']}» не найден в "
-                                     "определении программы", L.SHEET_IDENTITY, value=found["participant"])]
+        return found, [where.problem("workbook-wrong-year", f"книга за {found['year']} год, а нужна за {year} год",
+                                     value=found["year"])]
+    if known is None:
+        return found, [where.problem("workbook-unknown-participant", f"участник с кодом «{found['participant']}» не "
+                                     "найден в определении программы", value=found["participant"])]
     if found["format"] == REASONS_FORMAT:  # the executor's own workbook: not a supplier's
         if found["participant"] != program.executor:
-            return found, [where.problem("workbook-unknown-participant", "книга обоснований не исполнителя программы",
-                                         L.SHEET_IDENTITY, value=found["participant"])]
+            return found, [where.problem("workbook-unknown-participant", f"книга обоснований не исполнителя программы, "
+                                         f"а участника «{known.short_name}»", value=found["participant"])]
     elif found["participant"] not in program.suppliers(found["year"]):
-        return found, [where.problem("workbook-unknown-participant", f"участник «{found['participant']}» по программе "
-                                     f"не представляет сведений за {found['year']} год", L.SHEET_IDENTITY)]
+        return found, [where.problem("workbook-not-expected", f"«{known.short_name}» по определению программы не "
+                                     f"представляет сведений за {found['year']} год: книга не учтена")]
     found["accepted"] = True
     found["changed"] = set()
     if found["fingerprint"] != program.fingerprint:
@@ -240,11 +241,11 @@ def identify(rows, program: Program, year: int | None, where: Where) -> tuple[di
                             if inp.code in signatures and signatures[inp.code] != program.input_signature(inp.code)}
         if found["changed"]:
             return found, [where.problem("workbook-input-changed", f"книга сформирована по прежней редакции "
-                                         f"программы, в которой иначе определено «{code}» ({program.inputs[code].name}: "
-                                         "единица измерения, тип или расчёт): значение не учтено", L.SHEET_IDENTITY,
+                                         f"программы, в которой иначе определено «{program.inputs[code].name}» "
+                                         "(единица измерения, тип или расчёт): значение не учтено",
                                          value=code) for code in sorted(found["changed"])]
         return found, [where.problem("workbook-outdated", "книга сформирована по другой редакции определения "
-                                     "программы", L.SHEET_IDENTITY, value=ident.get(L.ID_AMENDMENT) or found["fingerprint"])]
+                                     "программы", value=ident.get(L.ID_AMENDMENT) or found["fingerprint"])]
     return found, []
 
 

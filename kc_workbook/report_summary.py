@@ -8,6 +8,7 @@ from pathlib import Path
 from .report_base import GREEN, RED, YELLOW, _fit_height, page, row_height
 from .report_indicators import justification, settings_used, shown, status_label, totals
 from .notation import format_ratio
+from .problems import grouped
 from .sentences import execution_text, problem_counts, verdict_text  # noqa: F401  (the report's API since the split)
 from .vocabulary import (
     ERROR,
@@ -156,13 +157,13 @@ def summary_sheet(wb, f, result) -> None:
     counts = problem_counts(result)
     line("Что нужно исправить" if fixes else "Исправлять нечего: ошибок нет.", f.bold)
     shown_fixes = 0
-    for text in fixes[:SHOWN_FIXES]:
-        text = "• " + _short(text, SHOWN_REASON)
+    for text, n in fixes[:SHOWN_FIXES]:
+        text = "• " + _short(text, SHOWN_REASON) + (f" (и ещё {n - 1} таких же)" if n > 1 else "")
         if used + (row_height([text], [full]) or DEFAULT_ROW) + RESERVED > PAGE_HEIGHT:
             break  # «Сводка» stays one page: the rest is on «Замечания»
         line(text, f.plain)
-        shown_fixes += 1
-    more = len(fixes) - shown_fixes
+        shown_fixes += n
+    more = sum(n for _, n in fixes) - shown_fixes  # what is to fix, not lines: a line may stand for many
     tail = f"И ещё {more}; в" if more > 0 else "В"
     line(f"{tail}сего ошибок {counts['errors']}, предупреждений {counts['warnings']} — лист «Замечания».", f.plain)
     skip()
@@ -171,8 +172,9 @@ def summary_sheet(wb, f, result) -> None:
     ws.activate()
 
 
-def what_to_fix(result) -> list[str]:
-    """In Russian, the most important first: errors, missing reasons for deviations, then warnings."""
+def what_to_fix(result) -> list[tuple[str, int]]:
+    """In Russian, the most important first: errors, missing reasons for deviations, then
+    warnings; each with how many it stands for (repeated workbooks of one kind, one line)."""
     names = result.program.participants
     by_number = {i.number: i for i in result.program.indicators}
 
@@ -180,12 +182,12 @@ def what_to_fix(result) -> list[str]:
         name = names[p.participant].short_name if p.participant in names else p.file or ""
         return "" if not name or name in p.message else name + ": "
 
-    lines = [who(p) + p.message for p in result.problems if p.severity == ERROR]
+    lines = [(who(p) + p.message, n) for p, n in grouped(p for p in result.problems if p.severity == ERROR)]
     for res in result.indicators:
         reason, lacking = justification(result, res)
         if lacking:
-            lines.append(f"показатель № {res.number} «{_short(by_number[res.number].name)}»: {reason}")
-    lines += [who(p) + p.message for p in result.problems if p.code in FIX_WARNINGS]
+            lines.append((f"показатель № {res.number} «{_short(by_number[res.number].name)}»: {reason}", 1))
+    lines += [(who(p) + p.message, n) for p, n in grouped(p for p in result.problems if p.code in FIX_WARNINGS)]
     return lines
 
 

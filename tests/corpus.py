@@ -296,7 +296,7 @@ CASES = {
     "another program's workbook": (foreign_workbook, "workbook-not-ours", None),
     # our workbook, edited or mis-filled
     "wrong year": (filled("MVD", {"_kc!B6": "2024"}), "workbook-wrong-year", "MVD"),
-    "claims another participant": (filled("MVD", {"_kc!B5": "LAW"}), "workbook-unknown-participant", "MVD"),
+    "claims another participant": (filled("MVD", {"_kc!B5": "LAW"}), "workbook-not-expected", "MVD"),
     "another program's identity": (filled("MVD", {"_kc!B2": "KC-OTHER"}), "workbook-other-program", "MVD"),
     "data sheet deleted": (filled("MVD", edit=delete_data_sheet), "input-not-found", "MVD"),
     "rows swapped and sheet renamed": (filled("MVD", edit=swap_rows_and_rename), None, "MVD"),

@@ -195,3 +195,24 @@ def test_a_parallel_read_stopped_early_ends_its_workers(program, good_inbox):
     assert multiprocessing.active_children()
     reading.close()
     assert not multiprocessing.active_children()
+
+
+def test_the_cli_and_the_summary_give_repeated_workbooks_one_line(program, good_inbox, tmp_path):
+    from click.testing import CliRunner
+
+    from kc_workbook.cli import main
+    from kc_workbook.generate import write_participant_workbook
+    from kc_workbook.report_summary import what_to_fix
+
+    for i in range(Gathered.LISTED + 5):  # last year's workbook, sent again and again
+        write_participant_workbook(program, "MVD", YEAR - 1, good_inbox / "архив" / f"мвд {i:02d}.xlsx",
+                                   values=GOOD["MVD"])
+    result = consolidate(program, YEAR, good_inbox)
+    fixes = [(text, n) for text, n in what_to_fix(result) if "2024" in text]
+    assert [n for _, n in fixes] == [Gathered.LISTED + 5]
+
+    run = CliRunner().invoke(main, ["consolidate", "--year", str(YEAR), str(good_inbox),
+                                    "--out", str(tmp_path / "out" / "c.xlsx")])
+    assert run.exit_code == 1, run.output
+    assert len([line for line in run.output.splitlines() if "2024" in line]) == 1
+    assert "… и ещё" not in run.output  # every error is in the one line

@@ -106,7 +106,7 @@ def test_a_repeated_code_is_reported(program, mvd):
     ("B2", "OTHER-PROGRAM", "workbook-other-program"),
     ("B6", "2024", "workbook-wrong-year"),
     ("B5", "NOBODY", "workbook-unknown-participant"),
-    ("B5", "LAW", "workbook-unknown-participant"),  # a participant who supplies nothing
+    ("B5", "LAW", "workbook-not-expected"),  # a participant who supplies nothing
 ])
 def test_identity_mismatches_reject_the_workbook(program, mvd, cell, value, code):
     sub = read_submission(mvd({f"_kc!{cell}": value}), program, YEAR)
