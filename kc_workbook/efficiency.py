@@ -129,8 +129,9 @@ def evaluate_efficiency(program: Program, year: int, indicators: list[IndicatorR
         ssuz = _ratio(fact, plan)
 
     eis = None
-    if srm is None or ssuz is None:
-        reasons["eis"] = "не определены " + " и ".join(n for n, v in (("СРм", srm), ("ССуз", ssuz)) if v is None)
+    if srm is None or ssuz is None:  # down to the cause a person can act on
+        reasons["eis"] = "; ".join(f"{n} — {reasons[k]}" for n, k, v in
+                                   (("СРм", "srm", srm), ("ССуз", "ssuz", ssuz)) if v is None)
     elif ssuz == 0:
         reasons["eis"] = "фактических расходов не было (ССуз = 0)"
     else:
@@ -138,7 +139,9 @@ def evaluate_efficiency(program: Program, year: int, indicators: list[IndicatorR
 
     er, grade = None, None
     if sr is None or eis is None:
-        reasons["er"] = "не определены " + " и ".join(n for n, v in (("СР", sr), ("Эис", eis)) if v is None)
+        reasons["er"] = "; ".join(reasons[k] if k == "eis" and (srm is None or ssuz is None) else
+                                  f"{n} — {reasons[k]}" for n, k, v in
+                                  (("СР", "sr", sr), ("Эис", "eis", eis)) if v is None)
         reasons["verdict"] = reasons["er"]
     else:
         er = _ratio(exact(sr) * exact(eis), 1)

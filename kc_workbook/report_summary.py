@@ -78,6 +78,10 @@ def summary_sheet(wb, f, result) -> None:
     verdict = (f"Эффективность реализации программы: {e.verdict_label} (ЭР = {format_ratio(e.er)})" if e and e.er is not None
                else "Эффективность реализации программы не определена: " + (e.reasons.get("er", "") if e else ""))
     line(verdict, f.cell(colour, bold=True) if colour else f.bold)
+    if e and e.er is not None:  # what the verdict is made of, so that a low one is not a puzzle
+        line(f"ЭР = СР × Эис = {format_ratio(e.sr)} × {format_ratio(e.eis)}: СР — достижение целевых значений "
+             f"показателей; Эис = СРм / ССуз = {format_ratio(e.srm)} / {format_ratio(e.ssuz)} — выполнено "
+             f"мероприятий {e.measures_done} из {e.measures_planned}, расходы к плану {format_ratio(e.ssuz)}.", f.plain)
 
     s = totals(result.indicators)
     # a little air under the verdict: the text sits at the foot of a taller row
@@ -88,7 +92,7 @@ def summary_sheet(wb, f, result) -> None:
     missed = [x for x in result.indicators if x.status == MISSED]
     by_number = {i.number: i for i in prog.indicators}
     if missed:
-        ws.write_row(r, 0, ["№", "Не достигнут показатель", "План", "Факт", "Обоснование отклонения"], f.head)
+        ws.write_row(r, 0, ["№", "Недостигнутый показатель", "План", "Факт", "Обоснование отклонения"], f.head)
         fit([], [])
         r += 1
         listed = 0
