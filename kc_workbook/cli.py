@@ -380,6 +380,10 @@ def demo_cmd(out_dir, year):
     _print_result(run.result)
     click.echo(f"Сводная книга: {run.workbook}")
     click.echo(f"JSON: {run.json}")
+    # the demo's definition has its sample measures: the next commands take it, to the same result
+    click.echo(f"Определение программы с образцом мероприятий: {run.definition}")
+    click.echo(f"Проверить книгу: kc-workbook check --program \"{run.definition}\" --year {year} \"ФАЙЛ\"")
+    click.echo(f"Свести заново: kc-workbook consolidate --year {year} \"{run.inbox}\" --program \"{run.definition}\"")
 
 
 def _year_dir(year: int) -> Path:

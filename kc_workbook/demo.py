@@ -83,6 +83,7 @@ class DemoRun:
     workbook: Path
     json: Path
     result: Consolidation
+    definition: Path  # the program definition with the sample measures, for the commands that follow
 
 
 def with_sample_measures(program: Program, year: int) -> Program:
@@ -101,9 +102,56 @@ def with_sample_measures(program: Program, year: int) -> Program:
     return dataclasses.replace(program, measures=program.measures + tuple(measures))
 
 
+DEFINITION_NAME = "program_demo.xlsx"
+FIXED_TIME = "2026-01-01T00:00:00Z"  # the definition's saved time: the demo's outputs are byte-identical
+
+
+def write_definition(program: Program, measures, path: Path) -> Path:
+    """``program``'s definition workbook with ``measures`` added on «Мероприятия», as the
+    executor would type them: the demo's workbooks are made from it, and the commands the
+    README shows (``check``, ``consolidate --program``) read it back to the same result."""
+    import io
+    import re
+    import zipfile
+
+    import openpyxl
+
+    from . import definition as D
+    from .output import atomic_path
+
+    wb = openpyxl.load_workbook(program.path)
+    ws = wb[D.SHEET_MEASURES]
+    header = {cell.value: cell.column for cell in ws[1] if cell.value}
+    columns = {**D.COLUMNS[D.SHEET_MEASURES], **D.OPTIONAL_COLUMNS[D.SHEET_MEASURES]}
+    row = max((c.row for r in ws.iter_rows(min_row=2) for c in r if c.value not in (None, "")), default=1) + 1
+    for m in measures:
+        values = {"code": m.code, "task": m.task, "name": m.name, "responsible": m.responsible, "year": m.year,
+                  **m.plan, "term": m.term or None, "result": m.result or None}
+        for key, value in values.items():
+            if columns.get(key) in header:
+                ws.cell(row, header[columns[key]], value)
+        row += 1
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    # openpyxl stamps the moment of saving into the package: fixed here, as in every output
+    with zipfile.ZipFile(buffer) as src, atomic_path(path) as tmp, \
+            zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + FIXED_TIME.encode(), data)
+            out.writestr(zipfile.ZipInfo(info.filename, (1980, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
+    return path
+
+
 def run_demo(program: Program, out_dir: str | Path, year: int = DEMO_YEAR, progress=None) -> DemoRun:
+    from .program import read_program
+
     out_dir = Path(out_dir)
-    program = with_sample_measures(program, year)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    added = with_sample_measures(program, year).measures[len(program.measures):]
+    definition = write_definition(program, added, out_dir / DEFINITION_NAME)
+    program = read_program(definition)
     templates = []
     for path in generate(program, year, out_dir / "templates"):
         templates.append(path)
@@ -130,7 +178,7 @@ def run_demo(program: Program, out_dir: str | Path, year: int = DEMO_YEAR, progr
     write_reasons_workbook(result, out_dir / reasons_file_name(year), given=result.justifications())
     workbook = write_workbook(result, out_dir / f"consolidated_{year}.xlsx")
     json_path = write_json(result, out_dir / f"consolidated_{year}.json")
-    return DemoRun(templates, inbox, workbook, json_path, result)
+    return DemoRun(templates, inbox, workbook, json_path, result, definition)
 
 
 def _fill(program: Program, code: str, year: int, path: Path, values: dict, saved_at: dt.datetime) -> None:

@@ -99,6 +99,24 @@ def test_demo_writes_every_sheet(tmp_path):
     assert all(m["status"] for m in data["budget"]["measures"])
 
 
+def test_the_demo_can_be_checked_and_consolidated_again_with_the_commands_it_prints(tmp_path):
+    demo = tmp_path / "demo"
+    assert run("demo", "--out", demo).exit_code == 0
+    definition = demo / "program_demo.xlsx"
+    assert run("program", "check", "--program", definition).exit_code == 0
+    # the measures the demo's workbooks report on are in that definition: the same errors, the same result
+    edu = next((demo / "inbox").glob("*(EDU).xlsx"))
+    checked = run("check", "--program", definition, "--year", YEAR, edu)
+    assert checked.exit_code == 1 and "Мероприятия!K5" in checked.output
+    again = run("consolidate", "--year", YEAR, demo / "inbox", "--program", definition,
+                "--out", tmp_path / "again" / "c.xlsx")
+    assert again.exit_code == 1, again.output  # the sample's one error, as the demo shows it
+    first = json.loads((demo / "consolidated_2025.json").read_text(encoding="utf-8"))
+    second = json.loads((tmp_path / "again" / "c.json").read_text(encoding="utf-8"))
+    assert second["indicators"] == first["indicators"] and second["efficiency"] == first["efficiency"]
+    assert sorted(i["code"] for i in second["issues"]) == sorted(i["code"] for i in first["issues"])
+
+
 def test_usage_errors_are_in_russian():
     result = run("generate")
     assert result.exit_code == 2
