@@ -87,6 +87,73 @@ def read_regular(path: Path, program, year: int | None = None, name: str | None 
     return Submission(path=Path(path), name=name, problems=[Where(name).problem(*found)])
 
 
+# --- reading every file, in worker processes when there are many --------------------
+
+# Below this many files a second process costs more than it saves.
+PARALLEL_FROM = 48
+_worker_program = None  # the program, in a worker process
+
+
+def read_each(program, year: int, inbox: Path, names: list[str], workers: int | None = None,
+              progress=None):
+    """Read every file (``names`` relative to the inbox) and yield its ``Submission``, in the
+    order given; on more than one core, in worker processes, a few chunks of files at a time.
+    ``progress(done, total)`` is called after each file."""
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 4) if len(names) >= PARALLEL_FROM else 1
+    if workers < 2:
+        yield from _counted((read_regular(inbox / name, program, year, name=name) for name in names), len(names),
+                            progress)
+        return
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from .errors import ReadingError
+
+    chunk = max(1, min(64, len(names) // (workers * 8)))
+    pool = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(program, os.getpid()))
+
+    def in_order():
+        # at most a few chunks per worker in flight: the results wait in memory only that long
+        pending = deque()
+        for start in range(0, len(names), chunk):
+            pending.append(pool.submit(_read_chunk, inbox, names[start:start + chunk], year))
+            if len(pending) > 2 * workers:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+
+    try:
+        yield from _counted(in_order(), len(names), progress)
+    except BrokenProcessPool as exc:  # a worker killed from outside: the out-of-memory killer, a person
+        stop_workers(pool)
+        raise ReadingError("процесс чтения книг аварийно завершился (возможно, не хватило памяти или его "
+                           "остановили); запустите сводку ещё раз") from exc
+    except BaseException:  # Ctrl+C, SIGTERM (see cli), an error, a consumer that stopped: the workers end now
+        stop_workers(pool)
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _counted(items, total: int, progress):
+    for done, item in enumerate(items, 1):
+        yield item
+        if progress is not None:
+            progress(done, total)
+
+
+def _init_worker(program, parent: int | None = None) -> None:
+    global _worker_program
+    _worker_program = program
+    end_with_parent(parent)
+
+
+def _read_chunk(inbox: Path, names: list[str], year: int) -> list:
+    return [read_regular(inbox / name, _worker_program, year, name=name) for name in names]
+
+
 # --- worker processes of a parallel read ---------------------------------------------
 
 def end_with_parent(parent: int | None) -> None:

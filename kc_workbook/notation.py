@@ -8,6 +8,7 @@ fractions, and a figure is rounded once, half up, to the precision it is shown w
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from decimal import Decimal
@@ -106,3 +107,8 @@ def format_percent(value) -> str:
 def format_ratio(value) -> str:
     """A coefficient of the efficiency evaluation to 0,001 («0,900»); «—» when unknown."""
     return "—" if value is None else format_number(value, 3)
+
+
+def when(stamp: dt.datetime | None, unknown: str = "неизвестно когда") -> str:
+    """A moment as people write it: 10.02.2026 09:00."""
+    return stamp.strftime("%d.%m.%Y %H:%M") if stamp else unknown

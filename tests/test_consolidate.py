@@ -174,7 +174,7 @@ def test_the_inbox_is_never_changed(program, good_inbox):
 
 
 def test_reading_in_worker_processes_gives_the_same_submissions(program, good_inbox):
-    from kc_workbook.consolidate import inbox_names, read_each
+    from kc_workbook.inbox import inbox_names, read_each
 
     (good_inbox / "~$lock.xlsx").write_bytes(b"x")
     files = inbox_names(good_inbox)

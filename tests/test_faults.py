@@ -284,7 +284,7 @@ def _alive(pid: int) -> bool:
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
 def test_worker_processes_end_when_the_main_process_is_killed(good_inbox, tmp_path, sig):
-    from kc_workbook.consolidate import PARALLEL_FROM
+    from kc_workbook.inbox import PARALLEL_FROM
 
     src = sorted(good_inbox.iterdir())
     for i in range(PARALLEL_FROM * 3):
@@ -315,7 +315,7 @@ def test_worker_processes_end_when_the_main_process_is_killed(good_inbox, tmp_pa
 def test_a_worker_killed_from_outside_is_a_reading_error_not_an_internal_one(program, good_inbox):
     import multiprocessing
 
-    from kc_workbook.consolidate import PARALLEL_FROM, inbox_names, read_each
+    from kc_workbook.inbox import PARALLEL_FROM, inbox_names, read_each
     from kc_workbook.errors import ReadingError
 
     src = sorted(good_inbox.iterdir())

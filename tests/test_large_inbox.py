@@ -17,7 +17,8 @@ from python_calamine import CalamineWorkbook
 
 from conftest import GOOD, YEAR, but_reasons
 from kc_workbook import consolidate as consolidation
-from kc_workbook.consolidate import Gathered, consolidate
+from kc_workbook.consolidate import consolidate
+from kc_workbook.gathering import Gathered
 from kc_workbook.problems import NOTE, WARNING, problem_title
 from kc_workbook.report import write_json, write_workbook
 
@@ -111,7 +112,7 @@ def test_only_the_workbooks_in_use_are_kept_whole(program, good_inbox, monkeypat
 
 
 def test_a_parallel_read_of_a_large_inbox_gives_the_serial_result(program, good_inbox, few_listed):
-    from kc_workbook.consolidate import PARALLEL_FROM, inbox_names, read_each
+    from kc_workbook.inbox import PARALLEL_FROM, inbox_names, read_each
 
     copies(good_inbox, mvd_file(good_inbox), PARALLEL_FROM + 5)
     (good_inbox / "архив" / "заметка.txt").write_text("не книга", encoding="utf-8")
@@ -162,7 +163,7 @@ def test_the_folded_row_names_its_kind_and_the_files_by_name(program, good_inbox
 def test_a_parallel_read_keeps_only_a_few_chunks_waiting(program, good_inbox, monkeypatch):
     import concurrent.futures
 
-    from kc_workbook.consolidate import PARALLEL_FROM, inbox_names, read_each
+    from kc_workbook.inbox import PARALLEL_FROM, inbox_names, read_each
 
     copies(good_inbox, mvd_file(good_inbox), PARALLEL_FROM * 3)
     sizes: list[int] = []
@@ -187,7 +188,7 @@ def test_a_parallel_read_keeps_only_a_few_chunks_waiting(program, good_inbox, mo
 def test_a_parallel_read_stopped_early_ends_its_workers(program, good_inbox):
     import multiprocessing
 
-    from kc_workbook.consolidate import PARALLEL_FROM, inbox_names, read_each
+    from kc_workbook.inbox import PARALLEL_FROM, inbox_names, read_each
 
     copies(good_inbox, mvd_file(good_inbox), PARALLEL_FROM * 2)
     reading = read_each(program, YEAR, good_inbox, inbox_names(good_inbox), workers=2)
