@@ -95,7 +95,13 @@ try:
 except SystemExit:
     pass
 finally:
-    print("PEAK_KB", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+    # VmHWM: this program's own peak. Linux folds the parent's peak into ru_maxrss at exec
+    # (the launching process's memory, when it is the larger), so ru_maxrss only elsewhere.
+    try:
+        peak = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print("PEAK_KB", peak, file=sys.stderr)
 """
 
 
