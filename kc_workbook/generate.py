@@ -337,9 +337,6 @@ def _data_sheet(wb, f, program: Program, participant: str, year: int, inputs: li
         cell = f"D{r + 1}"
         ws.write_number(r, cols["number"], i + 1, f["cell"])
         ws.write_string(r, cols["name"], inp.name, f["cell"])
-        height = row_height([inp.name], [widths["name"]])
-        if height:
-            ws.set_row(r, height)
         ws.write_string(r, cols["unit"], inp.unit, f["cell"])
         raw = values.get(inp.code)
         style = f["input_int"] if inp.kind == "int" else f["input_num"]
@@ -370,6 +367,11 @@ def _data_sheet(wb, f, program: Program, participant: str, year: int, inputs: li
                     upper_value = None
         result = check_text(raw, inp, upper_value, upper_row)
         checks.append(result)
+        # the row as high as the longest of the name, a comment given and the check's text
+        height = row_height([inp.name, comments.get(inp.code, ""), result],
+                            [widths["name"], widths["comment"], widths["check"]])
+        if height:
+            ws.set_row(r, height)
         ws.write_formula(r, cols["check"], _check_formula(cell, inp, upper_row, with_upper), f["cell"], result)
         ws.write_string(r, cols["code"], inp.code, f["code"])
         ws.data_validation(r, VALUE_COL, r, VALUE_COL, _validation(inp))

@@ -36,8 +36,10 @@ def test_each_sheet_prints_on_one_readable_a4_page(program, tmp_path, code, prev
 
 
 def test_no_text_prints_over_other_text_and_no_heading_breaks_inside_a_word(program, tmp_path):
-    """EDU has one of the longest names (two lines on «Титул»); a status of two words in a narrow column;
-    the measures' headings have the longest words («внебюджетные,», «выполнения»)."""
+    """EDU has one of the longest names (two lines on «Титул»); comments longer than their rows' names; a
+    status of two words in a narrow column; the measures' headings have the longest words («внебюджетные,»)."""
+    from collections import Counter
+
     import openpyxl
 
     from test_efficiency import MEASURES
@@ -45,7 +47,9 @@ def test_no_text_prints_over_other_text_and_no_heading_breaks_inside_a_word(prog
     libreoffice.require()
     prog = dataclasses.replace(program, measures=MEASURES)
     assert len(prog.participants["EDU"].name) > 100
-    src = write_participant_workbook(prog, "EDU", YEAR, tmp_path / "EDU.xlsx", values=GOOD["EDU"],
+    comments = {code: "пояснение участника, длиннее наименования показателя: столбец «Комментарий» уже, "
+                "и строка растёт по нему" for code in GOOD["EDU"]}
+    src = write_participant_workbook(prog, "EDU", YEAR, tmp_path / "EDU.xlsx", values=GOOD["EDU"], comments=comments,
                                      measures={"М-2": {"municipal": 8000.0, "status": "выполнено частично",
                                                        "reason": "срыв поставки"}})
     pdf = libreoffice.to_pdf(src, tmp_path)
@@ -53,6 +57,8 @@ def test_no_text_prints_over_other_text_and_no_heading_breaks_inside_a_word(prog
     words = libreoffice.pdf_words(pdf)
     assert {sheet: libreoffice.overprinted(page) for sheet, page in zip(["title", "data", "measures"], words)
             if libreoffice.overprinted(page)} == {}
+    on_data = Counter(w[4] for w in words[1])  # every line of every comment printed: none cut off by its row
+    assert {w for comment in comments.values() for w in comment.split() if on_data[w] < len(comments)} == set()
     sheets = openpyxl.load_workbook(src).sheetnames
     printed = {name: {w[4] for w in page} for name, page in zip(sheets, words)}
     broken = {sheet: heads - printed[sheet] for sheet, heads in libreoffice.header_words(src).items()
