@@ -4,7 +4,7 @@ Each workbook checks itself while it is being filled (a check column and a summa
 cell), and carries its identity (program, fingerprint, participant, year) in a hidden
 sheet, never in the file name.
 
-Longer than our usual module (about 510 lines) on purpose: each check formula sits next to
+Longer than our usual module (about 560 lines) on purpose: each check formula sits next to
 its Python twin (``check_text``, ``measure_check_text``) that writes its cached value, and
 the sheets share formats, the summary cell and the protection. The own-indicators table
 is in ``justification``.
