@@ -49,6 +49,13 @@ def as_int(value) -> int | None:
     return None
 
 
+def code_width(codes, least: int = 0, most: int = 36) -> int:
+    """A column's width for codes such as AT_OBJECTS_COMPLIANT: as wide as the longest one, so that
+    a code is never wrapped or cut (capitals and «_» are wider than a unit of column width)."""
+    longest = max((len(code) for code in codes), default=0)
+    return max(least, min(int(longest * 1.2) + 2, most))
+
+
 CHARS_PER_WIDTH = 1.05  # characters of ordinary text in one unit of column width (bold: less)
 
 

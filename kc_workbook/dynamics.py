@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .cells import cell_name, row_height
+from .cells import cell_name, row_height, text_lines
 from .notation import format_number
 from .history import (AT_RISK, FIRST_YEAR, LAST_YEAR, NO_GOAL, ON_TRACK, OUTLOOK_LABELS, OUTLOOK_LIMITS,
                       OUTLOOK_METHOD, SOURCE_LABELS, TOO_FEW, History)
@@ -28,6 +28,8 @@ ROW_LABELS = ("План", "Факт", "Источник факта", "Итог")
 CHART_W, CHART_H = 500, 290  # px: two side by side, two rows on an A4 landscape page
 CHART_ROWS = 15  # rows (20 px) a chart takes, with a gap
 CHARTS_PER_PAGE = 4
+TITLE_SIZE = 1.3  # the title's letters are this many times wider than those of 10-pt text (12–13 pt)
+TITLE_LINE = 17  # points, a line of the title
 
 
 class Formats:
@@ -104,7 +106,13 @@ def add_dynamics_sheet(wb, formats, history: History, up_to_year: int, name: str
         ws.set_column(c, c, w)
     last_col = len(widths) - 1
     first_year_col, last_year_col = 1, len(years)
-    ws.write_string(0, 0, f"Динамика показателей программы, {FIRST_YEAR}–{years[-1]} гг.", f.title)
+    # Across the table: in column A alone a wrapping title (the report's title format wraps) printed its
+    # second line over the explanation below.
+    title = f"Динамика показателей программы, {FIRST_YEAR}–{years[-1]} гг."
+    ws.merge_range(0, 0, 0, last_col, title, f.title)
+    title_lines = text_lines(title, sum(widths) / TITLE_SIZE, bold=True)
+    if title_lines > 1:
+        ws.set_row(0, title_lines * TITLE_LINE)
     found = ", ".join(str(y) for y in history.years_found if y <= years[-1]) or "нет"
     note = (f"План — целевые значения действующей редакции программы; факт — из записей сводки (годы: {found}), "
             "за остальные годы — с листа «Факт прошлых лет» определения программы. Факт округлён до точности "

@@ -4,7 +4,7 @@ Each workbook checks itself while it is being filled (a check column and a summa
 cell), and carries its identity (program, fingerprint, participant, year) in a hidden
 sheet, never in the file name.
 
-Longer than our usual module (about 510 lines) on purpose: each check formula sits next to
+Longer than our usual module (about 560 lines) on purpose: each check formula sits next to
 its Python twin (``check_text``, ``measure_check_text``) that writes its cached value, and
 the sheets share formats, the summary cell and the protection. The own-indicators table
 is in ``justification``.
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from . import __version__
 from . import layout as L
-from .cells import column_letter, row_height
+from .cells import code_width, column_letter, row_height
 from .model import Input, Measure, Program
 from .notation import format_number
 from .output import atomic_path
@@ -214,7 +214,6 @@ def _formats(wb) -> dict:
         "label": wb.add_format({**base, "bold": True, "text_wrap": True}),
         "head": wb.add_format({**base, "bold": True, "bg_color": HEAD_FILL, "border": 1, "text_wrap": True, "align": "center"}),
         "cell": wb.add_format({**base, "border": 1, "text_wrap": True}),
-        "input": wb.add_format({**base, "border": 1, "bg_color": INPUT_FILL, "locked": False}),
         "input_int": wb.add_format({**base, "border": 1, "bg_color": INPUT_FILL, "locked": False, "num_format": COUNT_FORMAT}),
         "input_num": wb.add_format({**base, "border": 1, "bg_color": INPUT_FILL, "locked": False}),
         # a fraction in a count: always a digit after the comma, so never «420,»
@@ -232,14 +231,17 @@ def _formats(wb) -> dict:
     }
 
 
+TITLE_WIDTHS = [24, 72]  # label, value: portrait A4 at 100 %
+
+
 def _title_sheet(wb, f, program: Program, person, year: int, contacts: dict, sample: bool,
                  own_indicators: bool = False) -> None:
     ws = wb.add_worksheet(L.SHEET_TITLE)
-    ws.set_column(0, 0, 24)
-    ws.set_column(1, 1, 72)  # portrait A4 at 100 %
+    ws.set_column(0, 0, TITLE_WIDTHS[0])
+    ws.set_column(1, 1, TITLE_WIDTHS[1])  # portrait A4 at 100 %
     ws.merge_range(0, 0, 0, 1, "Сведения для годового отчёта о реализации муниципальной программы", f["title"])
     ws.merge_range(1, 0, 1, 1, f"«{program.name}»", f["text"])
-    ws.set_row(1, 30)
+    ws.set_row(1, max(row_height([f"«{program.name}»"], [TITLE_WIDTHS[0] + TITLE_WIDTHS[1]]), 30))
     if sample:
         ws.merge_range(2, 0, 2, 1, "ОБРАЗЕЦ: демонстрационные данные kc_workbook, не являются официальными", f["sample"])
     rows = [
@@ -252,6 +254,10 @@ def _title_sheet(wb, f, program: Program, person, year: int, contacts: dict, sam
     for label, value in rows:
         ws.write_string(r, 0, label, f["label"])
         ws.write_string(r, 1, value, f["text"])
+        # a long name wraps: its row grows, or its second line prints over the next row
+        height = row_height([value], [TITLE_WIDTHS[1]])
+        if height:
+            ws.set_row(r, height)
         r += 1
     r += 1
     for key, label in L.CONTACTS.items():
@@ -274,7 +280,7 @@ def _title_sheet(wb, f, program: Program, person, year: int, contacts: dict, sam
     steps = [f"{i}. {step}" for i, step in enumerate(steps, 1)]
     for step in steps:
         ws.write_string(r, 1, step, f["text"])
-        height = row_height([step], [72])
+        height = row_height([step], [TITLE_WIDTHS[1]])
         if height:
             ws.set_row(r, height)
         r += 1
@@ -297,8 +303,7 @@ _WIDTHS = {"number": 5, "name": 54, "unit": 9, "value": 15, "previous": 14, "com
 def _data_widths(inputs: list[Input]) -> dict[str, int]:
     """The column widths of «Данные»: the code column as wide as the longest code (a code is
     never wrapped or cut), the name column narrower by as much, so the page keeps its scale."""
-    longest = max((len(inp.code) for inp in inputs), default=0)
-    extra = max(0, min(int(longest * 1.2) + 2, 36) - _WIDTHS["code"])  # capitals are wider than a width unit
+    extra = code_width((inp.code for inp in inputs), _WIDTHS["code"]) - _WIDTHS["code"]
     return {**_WIDTHS, "code": _WIDTHS["code"] + extra, "name": _WIDTHS["name"] - extra}
 
 
@@ -332,9 +337,6 @@ def _data_sheet(wb, f, program: Program, participant: str, year: int, inputs: li
         cell = f"D{r + 1}"
         ws.write_number(r, cols["number"], i + 1, f["cell"])
         ws.write_string(r, cols["name"], inp.name, f["cell"])
-        height = row_height([inp.name], [widths["name"]])
-        if height:
-            ws.set_row(r, height)
         ws.write_string(r, cols["unit"], inp.unit, f["cell"])
         raw = values.get(inp.code)
         style = f["input_int"] if inp.kind == "int" else f["input_num"]
@@ -365,6 +367,11 @@ def _data_sheet(wb, f, program: Program, participant: str, year: int, inputs: li
                     upper_value = None
         result = check_text(raw, inp, upper_value, upper_row)
         checks.append(result)
+        # the row as high as the longest of the name, a comment given and the check's text
+        height = row_height([inp.name, comments.get(inp.code, ""), result],
+                            [widths["name"], widths["comment"], widths["check"]])
+        if height:
+            ws.set_row(r, height)
         ws.write_formula(r, cols["check"], _check_formula(cell, inp, upper_row, with_upper), f["cell"], result)
         ws.write_string(r, cols["code"], inp.code, f["code"])
         ws.data_validation(r, VALUE_COL, r, VALUE_COL, _validation(inp))
@@ -393,8 +400,10 @@ def _data_sheet(wb, f, program: Program, participant: str, year: int, inputs: li
 
 
 M_FIRST_ROW = 4
-# landscape A4 at about 81 %: above 8 pt; the money columns as wide as «внебюджетные,» in bold
-MEASURE_WIDTHS = [4, 12, 20, 10, 10, 10, 10, 10, 10, 14, 15, 14, 10, 12]
+# Landscape A4 at about 81 %: above 8 pt. Every word of a header fits its column in bold, as LibreOffice
+# prints it (a header never breaks inside a word): the off-budget columns as wide as «внебюджетные,»,
+# «Срок выполнения (факт)» as «выполнения»; the status wraps («выполнено / частично»).
+MEASURE_WIDTHS = [4, 12, 20, 10, 10, 15, 10, 10, 15, 11, 12, 11, 12, 12]
 M_PLAN_COL = {"municipal": 3, "regional": 4, "offbudget": 5}
 M_FACT_COL = {"municipal": 6, "regional": 7, "offbudget": 8}
 M_STATUS_COL, M_REASON_COL, M_CHECK_COL = 9, 10, 11
@@ -426,7 +435,9 @@ def _measures_sheet(wb, f, program: Program, participant: str, year: int, own: l
                + [L.fact_header(k) for k in SOURCES] + [L.HEAD_STATUS, L.HEAD_REASON, L.HEAD_CHECK, L.HEAD_TERM_FACT,
                                                          L.HEAD_RESULT_FACT])
     ws.write_row(M_FIRST_ROW - 1, 0, headers, f["head"])
-    ws.set_row(M_FIRST_ROW - 1, 56)
+    # «Причина (если выполнено не полностью)» takes five lines (counted as plain text: the count for bold
+    # splits «областной» in a column that holds it)
+    ws.set_row(M_FIRST_ROW - 1, max(row_height(headers, widths), 56))
     money_fixed = f["_number"](MONEY_FORMAT)
     money_input = wb.add_format({**f["_base"], "border": 1, "num_format": MONEY_FORMAT, "bg_color": INPUT_FILL,
                                  "locked": False})
@@ -443,8 +454,10 @@ def _measures_sheet(wb, f, program: Program, participant: str, year: int, own: l
         ws.write_string(r, 2, name, f["cell"])
         ws.write_string(r, M_TERM_COL, str(given.get("term", "")), f["input_text"])
         ws.write_string(r, M_RESULT_COL, str(given.get("achieved", "")), f["input_text"])
-        height = row_height([name, None, None, None, None, None, None, None, None, None, None, None,
-                             given.get("term"), given.get("achieved")], widths)
+        # one value per column: the name is in the third
+        shown = [None, None, name] + [None] * 6 + [given.get("status"), given.get("reason"), None,
+                                                   given.get("term"), given.get("achieved")]
+        height = row_height(shown, widths)
         if height:
             ws.set_row(r, height)
         for k in SOURCES:
@@ -461,7 +474,7 @@ def _measures_sheet(wb, f, program: Program, participant: str, year: int, own: l
                 "error_message": "Введите сумму в тыс. руб., не меньше 0.", "input_title": "Факт, тыс. руб.",
                 "input_message": "Фактические расходы на мероприятие в отчётном году, тыс. руб. (до 0,1)"})
         status, reason = given.get("status", ""), given.get("reason", "")
-        ws.write_string(r, M_STATUS_COL, status, f["input"])
+        ws.write_string(r, M_STATUS_COL, status, f["input_text"])
         ws.data_validation(r, M_STATUS_COL, r, M_STATUS_COL, {
             "validate": "list", "source": list(MEASURE_STATUS.labels), "error_title": "Неверный статус",
             "error_message": "Выберите статус из списка."})

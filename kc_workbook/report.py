@@ -15,7 +15,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from .cells import row_height
+from .cells import code_width, row_height
 from .consolidate import Consolidation
 from .indicators import summarise_gaps
 from .fastsheet import FastRows, splice
@@ -99,7 +99,10 @@ def _inputs(wb, f, result: Consolidation) -> FastRows:
     """The provenance of every value: its rows go to the XML directly (fastsheet), not cell by cell."""
     headers = ["Код", "Исходные данные", "Ед. изм.", "Участник", "Файл", "Лист", "Ячейка", "Введено", "Принято",
                "Итого по программе", "Примечание"]
-    widths = [20, 50, 9, 26, 30, 10, 8, 14, 12, 13, 40]
+    # The code column as wide as the longest code: a code is never split. Printed at 80 %, two pages
+    # across (code and name repeated): the source (participant, file, cell) on the first, what was typed,
+    # accepted and the total on the second.
+    widths = [code_width(result.combined, 20), 50, 9, 26, 30, 10, 8, 14, 12, 13, 40]
     ws = _sheet(wb, f, "Исходные данные", f"Исходные данные за {result.year} год и их источники", headers, widths)
     fast = FastRows(ws, Path(wb.tmpdir) if wb.tmpdir else None)
     prog = result.program

@@ -9,7 +9,9 @@ from .report_base import RED, _cell, _fit_height, _sheet
 from .vocabulary import ERROR, NOTE, SEVERITY
 
 SEVERITY_LABELS = dict(SEVERITY.items())  # derived, for callers of the earlier API
-PROBLEM_WIDTHS = [4, 14, 16, 16, 16, 11, 7, 10, 27, 25, 13]
+# The file column holds a name of some twenty letters without a space («ГЗ_показатели_итог.xlsx») on
+# one line: LibreOffice breaks a longer one anywhere. One A4 landscape page wide, at about 82 %.
+PROBLEM_WIDTHS = [4, 14, 16, 16, 21, 11, 7, 10, 27, 25, 13]
 
 
 def problems_sheet(wb, f, result) -> None:

@@ -85,3 +85,47 @@ def pdf_pages(pdf: Path) -> list[dict]:
             low = pages[page]["min_text"]
             pages[page]["min_text"] = height if low is None else min(low, height)
     return pages
+
+
+def pdf_words(pdf: Path) -> list[list[tuple[float, float, float, float, str]]]:
+    """Per page, every word pdftotext finds: (x0, y0, x1, y1, text), points from the page's top left."""
+    import re
+    import html
+
+    boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True).stdout
+    word = re.compile(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<')
+    return [[(float(x0), float(y0), float(x1), float(y1), html.unescape(w)) for x0, y0, x1, y1, w in word.findall(page)]
+            for page in boxes.split("<page ")[1:]]
+
+
+def overprinted(words, slack: float = 0.5) -> list[tuple[str, str]]:
+    """Pairs of words on one page printed over each other: their boxes overlap across (by more than
+    ``slack`` points) and by more than half their height (a word's box is a little higher than the
+    distance between two lines of a paragraph, so the lines of one cell overlap a little). Text printed
+    over other text: a wrapped line in a row too low for it, or text spilling into the next cell."""
+    found = []
+    ordered = sorted(words, key=lambda w: w[1])
+    for i, (x0, y0, x1, y1, text) in enumerate(ordered):
+        for u0, v0, u1, v1, other in ordered[i + 1:]:
+            if v0 >= y1:
+                break  # sorted by the top: no later word reaches this one
+            if min(x1, u1) - max(x0, u0) > slack and min(y1, v1) - max(y0, v0) > min(y1 - y0, v1 - v0) / 2:
+                found.append((text, other))
+    return found
+
+
+def header_words(path: Path) -> dict[str, set[str]]:
+    """Sheet → every word of its column headings (the cells filled with the headings' colour)."""
+    import openpyxl
+
+    from kc_workbook.styles import HEAD_FILL
+
+    found: dict[str, set[str]] = {}
+    wb = openpyxl.load_workbook(path)
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                colour = str(cell.fill.fgColor.rgb or "") if cell.fill and cell.fill.fill_type else ""
+                if isinstance(cell.value, str) and colour.upper().endswith(HEAD_FILL[1:].upper()):
+                    found.setdefault(ws.title, set()).update(cell.value.split())
+    return found

@@ -47,9 +47,9 @@ def _require_poppler() -> None:
 
 
 @pytest.fixture(scope="module")
-def printed(program, tmp_path_factory):
-    """name → [(sheet name, orientation, text)] for every printed page: "demo" is the demo's
-    consolidated workbook, "crowded" the same with long reasons and many errors."""
+def books(program, tmp_path_factory):
+    """name → workbook: "demo" is the demo's consolidated workbook, "crowded" the same with long
+    reasons and many errors."""
     libreoffice.require()
     _require_poppler()
     out = tmp_path_factory.mktemp("print")
@@ -61,7 +61,14 @@ def printed(program, tmp_path_factory):
     crowded.problems = crowded.problems + [
         Problem("value-missing", "ОБРАЗЕЦ: значение не заполнено, хотя участник обязан его представить " * 3,
                 participant="MVD", file="мвд.xlsx", sheet="Данные", cell=f"D{i}") for i in range(40)]
-    books = {"demo": run.workbook, "crowded": write_workbook(crowded, out / "crowded.xlsx")}
+    return {"demo": run.workbook, "crowded": write_workbook(crowded, out / "crowded.xlsx")}
+
+
+@pytest.fixture(scope="module")
+def printed(books):
+    """name → [(sheet name, orientation, text, (height, word) of its lowest word, its words with their
+    boxes)] for every printed page of ``books``."""
+    out = books["crowded"].parent
     env = {**libreoffice._clean_env(), "LC_ALL": "ru_RU.UTF-8"}
     done = subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{out / 'lo'}", "--convert-to",
                            "pdf", "--outdir", str(out / "pdf"), *map(str, books.values())], capture_output=True,
@@ -79,6 +86,7 @@ def _pages(pdf, log: str) -> list:
     count = int(re.search(r"Pages:\s+(\d+)", _run("pdfinfo", str(pdf))).group(1))
     boxes = _run("pdftotext", "-bbox", str(pdf), "-").split("<page ")[1:]
     assert len(boxes) == count
+    boxed = libreoffice.pdf_words(pdf)
     found = []
     for n in range(1, count + 1):
         size = re.search(r"size:\s+([\d.]+) x ([\d.]+)", _run("pdfinfo", "-f", str(n), "-l", str(n), str(pdf)))
@@ -88,7 +96,7 @@ def _pages(pdf, log: str) -> list:
         words = re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<', boxes[n - 1])
         smallest = min((float(y1) - float(y0), word) for y0, y1, word in words)
         found.append((footer.group(1).strip() if footer else None, LANDSCAPE if width > height else PORTRAIT, text,
-                      smallest))
+                      smallest, boxed[n - 1]))
     return found
 
 
@@ -107,7 +115,7 @@ def test_every_sheet_prints_on_a4_in_its_orientation_and_page_count(pages):
 
 
 def test_the_summary_is_one_page_with_what_the_head_needs(pages):
-    (text,) = [t for sheet, _, t, _ in pages if sheet == "Сводка"]
+    (text,) = [t for sheet, _, t, *_ in pages if sheet == "Сводка"]
     assert "Эффективность реализации программы: неудовлетворительная (ЭР = 0,684)" in text
     assert "Достигнуто 8, не достигнуто 3" in text
     assert "24 038,7" in text and "23 936,6" in text  # thousands separated, as Russian LibreOffice shows them
@@ -115,12 +123,12 @@ def test_the_summary_is_one_page_with_what_the_head_needs(pages):
 
 
 def test_official_tables_print_their_column_numbers(pages):
-    (first, *_) = [t for sheet, _, t, _ in pages if sheet == "Показатели"]
+    (first, *_) = [t for sheet, _, t, *_ in pages if sheet == "Показатели"]
     assert re.search(r"^\s*1\s+2\s+3\s+4\s+5\s+6\s+7\s+8\s+9\s+10\s*$", first, re.M)
 
 
 def test_the_summary_stays_one_page_however_much_there_is_to_say(printed):
-    summary = [t for sheet, _, t, _ in printed["crowded"] if sheet == "Сводка"]
+    summary = [t for sheet, _, t, *_ in printed["crowded"] if sheet == "Сводка"]
     assert len(summary) == 1
     assert "лист «Замечания»" in summary[0] and "И ещё" in summary[0]
 
@@ -128,5 +136,39 @@ def test_the_summary_stays_one_page_however_much_there_is_to_say(printed):
 def test_no_text_prints_below_8_pt(printed):
     """pdftotext's word boxes are 1,3 times the font size high (Liberation Sans)."""
     for name, pages in printed.items():
-        for number, (sheet, _, _, (height, word)) in enumerate(pages, start=1):
+        for number, (sheet, _, _, (height, word), _) in enumerate(pages, start=1):
             assert height / 1.3 >= 8 - 0.1, (name, number, sheet, word, round(height / 1.3, 1))
+
+
+def test_no_text_prints_over_other_text(printed):
+    """A wrapped title over the line below it, a long name's second line over the next row: words overprint."""
+    for name, pages in printed.items():
+        found = {(number, sheet): libreoffice.overprinted(words)
+                 for number, (sheet, *_, words) in enumerate(pages, start=1) if libreoffice.overprinted(words)}
+        assert found == {}, name
+
+
+def _words_by_sheet(pages) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for sheet, *_, words in pages:
+        found.setdefault(sheet, set()).update(w[4] for w in words)
+    return found
+
+
+def test_no_heading_breaks_inside_a_word(books, printed):
+    """Each word of every column heading prints whole on its sheet's pages («Исполнение,», not «Исполнени» «е,»)."""
+    for name in books:
+        printed_words = _words_by_sheet(printed[name])
+        broken = {sheet: heads - printed_words[sheet] for sheet, heads in libreoffice.header_words(books[name]).items()
+                  if heads - printed_words[sheet]}
+        assert broken == {}, name
+
+
+def test_input_codes_print_whole(books, printed):
+    """«Исходные данные»: a code (AT_OBJECTS_COMPLIANT) is never split over two lines."""
+    import openpyxl
+
+    ws = openpyxl.load_workbook(books["demo"], read_only=True)["Исходные данные"]
+    codes = {row[0] for row in ws.iter_rows(min_row=4, max_col=1, values_only=True) if row[0]}
+    assert "AT_OBJECTS_COMPLIANT" in codes
+    assert codes - _words_by_sheet(printed["demo"])["Исходные данные"] == set()
