@@ -75,6 +75,7 @@ class _Group(click.Group):
 
     def main(self, *args, **kwargs):
         previous = terminate_as_interrupt()
+        cli_ru.russify(self)  # usage words and placeholders: once the commands are all registered
         try:
             # Click's own messages in Russian, for this command only: the interpreter's click is left as it was.
             with cli_ru.russian():
@@ -173,7 +174,7 @@ def program_show(program_path, as_json):
         click.echo(f"   {targets}")
 
 
-YEAR_OPTION = click.option("--year", type=click.IntRange(2000, 2100), required=True, help="Отчётный год.")
+YEAR_OPTION = click.option("--year", type=cli_ru.IntRange(2000, 2100), metavar="ГОД", required=True, help="Отчётный год.")
 
 
 def _check_year(prog, year: int) -> None:
@@ -212,18 +213,18 @@ def generate_cmd(year, program_path, out_dir):
 
 @main.command("consolidate")
 @YEAR_OPTION
-@click.argument("inbox", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("inbox", type=click.Path(exists=True, file_okay=False, path_type=Path), metavar="ВХОДЯЩИЕ")
 @PROGRAM_OPTION
-@click.option("--out", "out_file", help="Сводная книга (по умолчанию output/ГОД/consolidated_ГОД.xlsx).")
-@click.option("--json", "json_file", help="Запись года в JSON (по умолчанию рядом со сводной книгой: "
+@click.option("--out", "out_file", metavar="ФАЙЛ", help="Сводная книга (по умолчанию output/ГОД/consolidated_ГОД.xlsx).")
+@click.option("--json", "json_file", metavar="ФАЙЛ", help="Запись года в JSON (по умолчанию рядом со сводной книгой: "
                                           "consolidated_ГОД.json); из записей лет строится динамика (kc-workbook history).")
 @click.option("--mail-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Журналы рассылки (по умолчанию ГОД/mail рядом с папкой ГОД/inbox, иначе output/ГОД/mail).")
 @click.option("--reasons", "reasons_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Заполненная книга «Обоснования отклонений ГОД.xlsx», если она не в папке INBOX "
+              help="Заполненная книга «Обоснования отклонений ГОД.xlsx», если она не в папке ВХОДЯЩИЕ "
                    "(используется вместо книги обоснований из папки).")
 def consolidate_cmd(year, inbox, program_path, out_file, json_file, mail_dir, reasons_file):
-    """Прочитать все книги из папки INBOX (и её подпапок), проверить, рассчитать
+    """Прочитать все книги из папки ВХОДЯЩИЕ (и её подпапок), проверить, рассчитать
     показатели и записать сводную книгу.
 
     Код выхода: 0 — все книги приняты без ошибок; 1 — сводная книга записана,
@@ -321,7 +322,7 @@ def _print_result(result) -> None:
 
 @main.command("check")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--year", type=click.IntRange(2000, 2100), help="Ожидаемый отчётный год.")
+@click.option("--year", type=cli_ru.IntRange(2000, 2100), metavar="ГОД", help="Ожидаемый отчётный год.")
 @PROGRAM_OPTION
 def check_cmd(files, year, program_path):
     """Проверить присланные (или заполняемые) книги участников по одной.
@@ -361,7 +362,8 @@ def check_cmd(files, year, program_path):
 @main.command("demo")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output") / "demo",
               show_default=True, help="Папка для книг демонстрации.")
-@click.option("--year", type=click.IntRange(2020, 2030), default=2025, show_default=True, help="Отчётный год.")
+@click.option("--year", type=cli_ru.IntRange(2020, 2030), metavar="ГОД", default=2025, show_default=True,
+              help="Отчётный год.")
 def demo_cmd(out_dir, year):
     """Весь цикл на встроенной программе с образцом данных: сформировать книги,
     заполнить их образцом (с типичными ошибками), свести и показать результат.

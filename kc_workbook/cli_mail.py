@@ -290,7 +290,7 @@ def mail_remind(year, program_path, inbox, mail_dir, template, smtp, user, secur
 
 
 @mail.command("collect")
-@click.argument("sources", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.argument("sources", nargs=-1, type=click.Path(exists=True, path_type=Path), metavar="[ПИСЬМА]...")
 @YEAR_OPTION
 @click.option("--inbox", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Папка, куда складывать книги из писем.")
@@ -306,7 +306,7 @@ def mail_remind(year, program_path, inbox, mail_dir, template, smtp, user, secur
                                                  "(письма никогда не удаляются и не перемещаются).")
 @PROGRAM_OPTION
 def mail_collect(sources, year, inbox, mail_dir, imap_server, user, starttls, folder, mark_read, program_path):
-    """Извлечь книги из сохранённых писем (.eml, .mbox) и архивов .zip в папку INBOX —
+    """Извлечь книги из сохранённых писем (.eml, .mbox) и архивов .zip в папку --inbox —
     или прямо из почтового ящика (--imap).
 
     Ничего не перезаписывается: второй ответ участника сохраняется рядом с первым;
