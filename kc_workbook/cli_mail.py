@@ -136,14 +136,22 @@ def status_cmd(year, program_path, inbox, mail_dir):
         result = consolidate(prog, year, inbox, mail_dir)
         statuses = {p.code: p.status for p in result.participants}
         rounds = result.rounds
+        click.echo(f"Присланные книги: {inbox}")
+    else:  # every book then reads «не представлен»: say why
+        click.echo(f"Присланные книги: {inbox} (папка не найдена — укажите --inbox)")
     click.echo(f"{'Участник':<40} {'Состояние':<18} {'Круг':<5} {'Отправлено':<17} {'Ответ':<17} "
                f"{'Возвращено':<17} Книга")
     for code in prog.suppliers(year):
         state = rounds.get(code) or participant_round(journal.get(code))
         book = VERDICT.label(statuses.get(code, MISSING))
-        click.echo(f"{prog.participants[code].short_name[:39]:<40} {state.label:<18} {state.number:<5} "
+        click.echo(f"{_cut(prog.participants[code].short_name, 39):<40} {state.label:<18} {state.number:<5} "
                    f"{when(state.sent_at, '—'):<17} {when(state.answered_at, '—'):<17} "
                    f"{when(state.returned_at, '—'):<17} {book}")
+
+def _cut(text: str, width: int) -> str:
+    """The text within ``width`` characters, «…» at its end when cut."""
+    return text if len(text) <= width else text[:width - 1] + "…"
+
 
 def smtp_options(command):
     for option in reversed([
