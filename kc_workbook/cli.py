@@ -305,8 +305,9 @@ def _print_result(result) -> None:
             click.echo(f"  {result.program.participants[p.code].short_name}: {p.status_label}")
     counts = {s: n for s in INDICATOR_STATUS if (n := sum(1 for r in result.indicators if r.status == s))}
     click.echo("Показатели: " + ", ".join(f"{INDICATOR_STATUS.label(s)} — {n}" for s, n in counts.items()))
+    directions = {ind.number: ind.direction for ind in result.program.indicators}
     for r in result.indicators:
-        click.echo(f"  {r.number:>2}. {indicator_line(r)}")
+        click.echo(f"  {r.number:>2}. {indicator_line(r, directions.get(r.number))}")
     click.echo(f"Исполнение расходов: {execution_text(result)}")
     click.echo(f"Эффективность реализации: {verdict_text(result)}")
     errors = [p for p in result.problems if p.severity == ERROR]
