@@ -328,7 +328,7 @@ def _print_result(result) -> None:
 def check_cmd(files, year, program_path):
     """Проверить присланные (или заполняемые) книги участников по одной.
 
-    Код выхода 0 — ошибок нет, 1 — есть ошибки.
+    Код выхода 0 — ошибок нет, 1 — есть ошибки или какой-то файл не книга (он не проверен).
 
     Пример: kc-workbook check "Копия отчёт МВД (2).xlsx"
     """
@@ -342,12 +342,18 @@ def check_cmd(files, year, program_path):
     from .inbox import not_regular
 
     prog = read_program(program_path)
-    failed = False
+    failed = skipped = False
     for path in files:
         if not_regular(path):  # a FIFO or a device: never opened
             click.echo(f"{path}: {not_regular(path)[1]}")
             continue
         sub = read_submission(path, prog, year, name=str(path))
+        if sub.skipped:  # not a workbook at all: nothing was checked, and a verdict on it would mislead
+            click.echo(f"{path}: не проверен — {_not_checked(sub)}")
+            for p in sub.problems:
+                click.echo(f"  [{SEVERITY.label(p.severity)}] {p}")
+            skipped = True
+            continue
         who = prog.participants[sub.participant].short_name if sub.participant in prog.participants else "участник не определён"
         verdict = submission_verdict(sub.problems, rejected=sub.rejected or sub.skipped)
         click.echo(f"{path}: {who}, {sub.year or '—'} год — {label(verdict)}")
@@ -356,8 +362,22 @@ def check_cmd(files, year, program_path):
             click.echo(f"  {code} = {value} ({cell.sheet}!{cell.cell})")
         for p in sub.problems:
             click.echo(f"  [{SEVERITY.label(p.severity)}] {p}")
-        failed = failed or has_errors(sub.problems) or sub.skipped
-    sys.exit(1 if failed else 0)
+        failed = failed or has_errors(sub.problems)
+    if skipped:
+        click.echo("Команда check проверяет книги участников (.xlsx, .xlsm, .xls, .ods и другие книги электронных "
+                   "таблиц), сформированные «kc-workbook generate» и заполненные участником.")
+    sys.exit(1 if failed or skipped else 0)
+
+
+def _not_checked(sub) -> str:
+    """Why a file given to ``check`` is not a workbook, in the staff's words."""
+    codes = {p.code for p in sub.problems}
+    if "lock-file-skipped" in codes:
+        return ("это служебный файл Excel или LibreOffice, который появляется, пока книга открыта, а не книга; "
+                "проверьте саму книгу (её имя — без «~$» или «.~lock.» в начале)")
+    if "file-temporary" in codes:
+        return "это временный файл kc-workbook, а не книга"
+    return "это не книга электронной таблицы"
 
 
 @main.command("demo")

@@ -89,3 +89,24 @@ def test_click_speaks_english_again_after_a_command():
     """The translation is scoped: the interpreter's click (other tools in the same process) is left as it was."""
     run("check")
     assert click.exceptions._("Missing argument") == "Missing argument"
+
+
+def test_check_says_a_text_file_is_not_a_workbook(tmp_path):
+    (tmp_path / "note.txt").write_text("привет", encoding="utf-8")
+    result = run("check", tmp_path / "note.txt")
+    assert result.exit_code == 1  # nothing was checked
+    first = result.output.splitlines()[0]
+    assert first.startswith(f"{tmp_path / 'note.txt'}: не проверен") and "не книга" in first
+    assert "отклонён" not in result.output and "участник не определён" not in result.output
+    assert ".xlsx" in result.output.splitlines()[-1]  # which files check expects
+
+
+def test_check_says_an_excel_lock_file_is_excels(tmp_path, good_inbox):
+    lock = tmp_path / "~$отчёт.xlsx"
+    lock.write_bytes(b"\x00" * 165)
+    good = next(good_inbox.glob("*.xlsx"))
+    result = run("check", lock, good)
+    assert result.exit_code == 1
+    line = next(line for line in result.output.splitlines() if line.startswith(str(lock)))
+    assert "не проверен" in line and "Excel" in line
+    assert any(line.startswith(f"{good}:") and "принят" in line for line in result.output.splitlines())
