@@ -252,6 +252,12 @@ def consolidate_cmd(year, inbox, program_path, out_file, json_file, mail_dir, re
         write_json(result, written[1])
     reasons_out = write_reasons_workbook(result, out_file.parent / file_name(year), given=result.justifications())
     _print_result(result)
+    from .vocabulary import MISSING, REJECTED
+
+    hint = _wrong_year_hint(result.problems, year,
+                            every=all(p.status in (REJECTED, MISSING) for p in result.participants))
+    if hint:
+        click.echo(hint)
     click.echo(f"Сводная книга: {out_file}")
     click.echo(f"Запись года (JSON): {json_file}")
     click.echo(f"Обоснования отклонений (заполнить и положить к книгам участников): {reasons_out}")
@@ -343,6 +349,7 @@ def check_cmd(files, year, program_path):
 
     prog = read_program(program_path)
     failed = skipped = False
+    read = []  # the problems of the workbooks read, for the hint on the year
     for path in files:
         if not_regular(path):  # a FIFO or a device: never opened
             click.echo(f"{path}: {not_regular(path)[1]}")
@@ -363,10 +370,41 @@ def check_cmd(files, year, program_path):
         for p in sub.problems:
             click.echo(f"  [{SEVERITY.label(p.severity)}] {p}")
         failed = failed or has_errors(sub.problems)
+        read.append(sub)
+    hint = year and _wrong_year_hint([p for sub in read for p in sub.problems], year,
+                                     every=all(sub.rejected for sub in read))
+    if hint:
+        click.echo(hint)
     if skipped:
         click.echo("Команда check проверяет книги участников (.xlsx, .xlsm, .xls, .ods и другие книги электронных "
                    "таблиц), сформированные «kc-workbook generate» и заполненные участником.")
     sys.exit(1 if failed or skipped else 0)
+
+
+def _wrong_year_hint(problems, year: int, every: bool) -> str | None:
+    """One line when the rejected workbooks are all, or mostly, of one other year: --year is likely wrong.
+
+    ``every``: no workbook was read but the rejected ones (then «все книги»). The year is the problem's
+    ``value`` (``read.identify``: the year written in the workbook).
+    """
+    from collections import Counter
+
+    from .read import REJECTING
+
+    years, rejected = Counter(), 0
+    for p in problems:
+        n = 1 + getattr(p, "more", 0)  # a folded row stands for more files
+        rejected += n if p.code in REJECTING else 0
+        if p.code == "workbook-wrong-year" and p.value:
+            years[p.value] += n
+    if not years:
+        return None
+    other, n = years.most_common(1)[0]
+    if every and n == rejected:
+        return f"Подсказка: все книги — за {other} год, а указан {year}: проверьте --year."
+    if n >= 2 and n * 2 > rejected:
+        return f"Подсказка: из отклонённых книг {n} из {rejected} — за {other} год, а указан {year}: проверьте --year."
+    return None
 
 
 def _not_checked(sub) -> str:
