@@ -251,6 +251,8 @@ def consolidate_cmd(year, inbox, program_path, out_file, json_file, mail_dir, re
         write_workbook(result, written[0])
         write_json(result, written[1])
     reasons_out = write_reasons_workbook(result, out_file.parent / file_name(year), given=result.justifications())
+    if not any(p.is_file() for p in inbox.rglob("*")):  # stops at the first file: cheap on a full inbox
+        click.echo(f"Папка {inbox}: в папке нет файлов — проверьте путь.")
     _print_result(result)
     from .vocabulary import MISSING, REJECTED
 

@@ -1,4 +1,4 @@
-"""A hint on --year when the rejected workbooks are all (or mostly) of one other year."""
+"""Hints of consolidate and check: a --year that is likely wrong, an inbox with no files."""
 
 from __future__ import annotations
 
@@ -48,3 +48,17 @@ def test_the_hint_counts_folded_rows_and_needs_a_majority():
     assert "5 из 6" in _wrong_year_hint([wrong(str(YEAR), more=4), other], YEAR - 1, every=False)
     assert _wrong_year_hint([wrong(str(YEAR)), other, other], YEAR - 1, every=False) is None
     assert _wrong_year_hint([other], YEAR - 1, every=True) is None
+
+
+def test_an_empty_inbox_is_said_to_be_empty(tmp_path):
+    inbox = tmp_path / "пусто"
+    (inbox / "подпапка").mkdir(parents=True)
+    result = run("consolidate", "--year", YEAR, inbox, "--out", tmp_path / "c.xlsx", "--json", tmp_path / "c.json")
+    assert result.exit_code == 1, result.output  # as before: written, every workbook missing
+    line = next(line for line in result.output.splitlines() if "нет файлов" in line)
+    assert str(inbox) in line
+
+
+def test_an_inbox_with_files_is_not_said_to_be_empty(good_inbox, tmp_path):
+    result = run("consolidate", "--year", YEAR, good_inbox, "--out", tmp_path / "c.xlsx", "--json", tmp_path / "c.json")
+    assert "нет файлов" not in result.output
