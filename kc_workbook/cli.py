@@ -260,10 +260,15 @@ def consolidate_cmd(year, inbox, program_path, out_file, json_file, mail_dir, re
                             every=all(p.status in (REJECTED, MISSING) for p in result.participants))
     if hint:
         click.echo(hint)
-    click.echo(f"Сводная книга: {out_file}")
-    click.echo(f"Запись года (JSON): {json_file}")
-    click.echo(f"Обоснования отклонений (заполнить и положить к книгам участников): {reasons_out}")
+    _print_outputs(out_file, json_file, reasons_out)
     sys.exit(result.exit_code)
+
+
+def _print_outputs(workbook, json_file, reasons) -> None:
+    """What a consolidation wrote, in the same words for ``consolidate`` and ``demo``."""
+    click.echo(f"Сводная книга: {workbook}")
+    click.echo(f"Запись года (JSON): {json_file}")
+    click.echo(f"Обоснования отклонений (заполнить и положить к книгам участников): {reasons}")
 
 
 @main.command("history")
@@ -433,14 +438,14 @@ def demo_cmd(out_dir, year):
     """
     from .demo import run_demo
     from .program import read_program
+    from .reasons import file_name
 
     prog = read_program()
     run = run_demo(prog, out_dir, year)
     click.echo(f"Книги участников: {len(run.templates)} в папке {out_dir / 'templates'}")
     click.echo(f"Заполненные образцом книги (с типичными ошибками): {run.inbox}")
     _print_result(run.result)
-    click.echo(f"Сводная книга: {run.workbook}")
-    click.echo(f"JSON: {run.json}")
+    _print_outputs(run.workbook, run.json, run.workbook.parent / file_name(year))  # demo writes it beside the workbook
 
 
 def _year_dir(year: int) -> Path:
