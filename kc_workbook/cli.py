@@ -254,9 +254,10 @@ def consolidate_cmd(year, inbox, program_path, out_file, json_file, mail_dir, re
     if not any(p.is_file() for p in inbox.rglob("*")):  # stops at the first file: cheap on a full inbox
         click.echo(f"Папка {inbox}: в папке нет файлов — проверьте путь.")
     _print_result(result)
+    from .cli_hints import wrong_year_hint
     from .vocabulary import MISSING, REJECTED
 
-    hint = _wrong_year_hint(result.problems, year,
+    hint = wrong_year_hint(result.problems, year,
                             every=all(p.status in (REJECTED, MISSING) for p in result.participants))
     if hint:
         click.echo(hint)
@@ -346,6 +347,7 @@ def check_cmd(files, year, program_path):
     Пример: kc-workbook check "Копия отчёт МВД (2).xlsx"
     """
     from .cells import as_text
+    from .cli_hints import not_checked, wrong_year_hint
     from .problems import has_errors
     from .program import read_program
     from .read import read_submission
@@ -356,14 +358,14 @@ def check_cmd(files, year, program_path):
 
     prog = read_program(program_path)
     failed = skipped = False
-    read = []  # the problems of the workbooks read, for the hint on the year
+    books = []  # the workbooks read, for the hint on the year
     for path in files:
         if not_regular(path):  # a FIFO or a device: never opened
             click.echo(f"{path}: {not_regular(path)[1]}")
             continue
         sub = read_submission(path, prog, year, name=str(path))
         if sub.skipped:  # not a workbook at all: nothing was checked, and a verdict on it would mislead
-            click.echo(f"{path}: не проверен — {_not_checked(sub)}")
+            click.echo(f"{path}: не проверен — {not_checked(sub)}")
             for p in sub.problems:
                 click.echo(f"  [{SEVERITY.label(p.severity)}] {p}")
             skipped = True
@@ -377,52 +379,15 @@ def check_cmd(files, year, program_path):
         for p in sub.problems:
             click.echo(f"  [{SEVERITY.label(p.severity)}] {p}")
         failed = failed or has_errors(sub.problems)
-        read.append(sub)
-    hint = year and _wrong_year_hint([p for sub in read for p in sub.problems], year,
-                                     every=all(sub.rejected for sub in read))
+        books.append(sub)
+    hint = year and wrong_year_hint([p for sub in books for p in sub.problems], year,
+                                     every=all(sub.rejected for sub in books))
     if hint:
         click.echo(hint)
     if skipped:
         click.echo("Команда check проверяет книги участников (.xlsx, .xlsm, .xls, .ods и другие книги электронных "
                    "таблиц), сформированные «kc-workbook generate» и заполненные участником.")
     sys.exit(1 if failed or skipped else 0)
-
-
-def _wrong_year_hint(problems, year: int, every: bool) -> str | None:
-    """One line when the rejected workbooks are all, or mostly, of one other year: --year is likely wrong.
-
-    ``every``: no workbook was read but the rejected ones (then «все книги»). The year is the problem's
-    ``value`` (``read.identify``: the year written in the workbook).
-    """
-    from collections import Counter
-
-    from .read import REJECTING
-
-    years, rejected = Counter(), 0
-    for p in problems:
-        n = 1 + getattr(p, "more", 0)  # a folded row stands for more files
-        rejected += n if p.code in REJECTING else 0
-        if p.code == "workbook-wrong-year" and p.value:
-            years[p.value] += n
-    if not years:
-        return None
-    other, n = years.most_common(1)[0]
-    if every and n == rejected:
-        return f"Подсказка: все книги — за {other} год, а указан {year}: проверьте --year."
-    if n >= 2 and n * 2 > rejected:
-        return f"Подсказка: из отклонённых книг {n} из {rejected} — за {other} год, а указан {year}: проверьте --year."
-    return None
-
-
-def _not_checked(sub) -> str:
-    """Why a file given to ``check`` is not a workbook, in the staff's words."""
-    codes = {p.code for p in sub.problems}
-    if "lock-file-skipped" in codes:
-        return ("это служебный файл Excel или LibreOffice, который появляется, пока книга открыта, а не книга; "
-                "проверьте саму книгу (её имя — без «~$» или «.~lock.» в начале)")
-    if "file-temporary" in codes:
-        return "это временный файл kc-workbook, а не книга"
-    return "это не книга электронной таблицы"
 
 
 @main.command("demo")

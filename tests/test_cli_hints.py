@@ -5,7 +5,8 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from conftest import YEAR
-from kc_workbook.cli import _wrong_year_hint, main
+from kc_workbook.cli import main
+from kc_workbook.cli_hints import wrong_year_hint
 from kc_workbook.problems import Problem
 
 
@@ -44,10 +45,10 @@ def wrong(year: str, more: int = 0) -> Problem:
 
 def test_the_hint_counts_folded_rows_and_needs_a_majority():
     other = Problem("file-unreadable", "…")
-    assert str(YEAR) in _wrong_year_hint([wrong(str(YEAR), more=4)], YEAR - 1, every=True)
-    assert "5 из 6" in _wrong_year_hint([wrong(str(YEAR), more=4), other], YEAR - 1, every=False)
-    assert _wrong_year_hint([wrong(str(YEAR)), other, other], YEAR - 1, every=False) is None
-    assert _wrong_year_hint([other], YEAR - 1, every=True) is None
+    assert str(YEAR) in wrong_year_hint([wrong(str(YEAR), more=4)], YEAR - 1, every=True)
+    assert "5 из 6" in wrong_year_hint([wrong(str(YEAR), more=4), other], YEAR - 1, every=False)
+    assert wrong_year_hint([wrong(str(YEAR)), other, other], YEAR - 1, every=False) is None
+    assert wrong_year_hint([other], YEAR - 1, every=True) is None
 
 
 def test_an_empty_inbox_is_said_to_be_empty(tmp_path):
