@@ -128,6 +128,7 @@ def status_cmd(year, program_path, inbox, mail_dir):
     from .vocabulary import MISSING, VERDICT
 
     prog = read_program(program_path)
+    fix = "проверьте путь" if inbox else "укажите --inbox"  # the default was looked at, or the folder given
     inbox = inbox or _year_dir(year) / "inbox"
     mail_dir = mail_dir or default_mail_dir(year, inbox)
     journal = mail_status(mail_dir)
@@ -138,7 +139,7 @@ def status_cmd(year, program_path, inbox, mail_dir):
         rounds = result.rounds
         click.echo(f"Присланные книги: {inbox}")
     else:  # every book then reads «не представлен»: say why
-        click.echo(f"Присланные книги: {inbox} (папка не найдена — укажите --inbox)")
+        click.echo(f"Присланные книги: {inbox} (папка не найдена — {fix})")
     click.echo(f"{'Участник':<40} {'Состояние':<18} {'Круг':<5} {'Отправлено':<17} {'Ответ':<17} "
                f"{'Возвращено':<17} Книга")
     for code in prog.suppliers(year):

@@ -43,3 +43,11 @@ def test_a_long_name_is_cut_with_an_ellipsis(program, tmp_path, monkeypatch):
         assert row[:39] == name[:38] + "…"
     for name in names - set(long):
         assert any(r.startswith(name + " ") for r in rows), name
+
+
+def test_a_missing_inbox_given_is_said_to_be_missing(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("status", "--year", YEAR, "--inbox", tmp_path / "нет такой")
+    assert result.exit_code == 0, result.output
+    first = result.output.splitlines()[0]
+    assert str(tmp_path / "нет такой") in first and "не найдена" in first and "--inbox" not in first
