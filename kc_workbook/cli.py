@@ -75,6 +75,7 @@ class _Group(click.Group):
 
     def main(self, *args, **kwargs):
         previous = terminate_as_interrupt()
+        cli_ru.russify(self)  # usage words and placeholders: once the commands are all registered
         try:
             # Click's own messages in Russian, for this command only: the interpreter's click is left as it was.
             with cli_ru.russian():
@@ -173,7 +174,7 @@ def program_show(program_path, as_json):
         click.echo(f"   {targets}")
 
 
-YEAR_OPTION = click.option("--year", type=click.IntRange(2000, 2100), required=True, help="Отчётный год.")
+YEAR_OPTION = click.option("--year", type=cli_ru.IntRange(2000, 2100), metavar="ГОД", required=True, help="Отчётный год.")
 
 
 def _check_year(prog, year: int) -> None:
@@ -212,18 +213,18 @@ def generate_cmd(year, program_path, out_dir):
 
 @main.command("consolidate")
 @YEAR_OPTION
-@click.argument("inbox", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("inbox", type=click.Path(exists=True, file_okay=False, path_type=Path), metavar="ВХОДЯЩИЕ")
 @PROGRAM_OPTION
-@click.option("--out", "out_file", help="Сводная книга (по умолчанию output/ГОД/consolidated_ГОД.xlsx).")
-@click.option("--json", "json_file", help="Запись года в JSON (по умолчанию рядом со сводной книгой: "
+@click.option("--out", "out_file", metavar="ФАЙЛ", help="Сводная книга (по умолчанию output/ГОД/consolidated_ГОД.xlsx).")
+@click.option("--json", "json_file", metavar="ФАЙЛ", help="Запись года в JSON (по умолчанию рядом со сводной книгой: "
                                           "consolidated_ГОД.json); из записей лет строится динамика (kc-workbook history).")
 @click.option("--mail-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Журналы рассылки (по умолчанию ГОД/mail рядом с папкой ГОД/inbox, иначе output/ГОД/mail).")
 @click.option("--reasons", "reasons_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Заполненная книга «Обоснования отклонений ГОД.xlsx», если она не в папке INBOX "
+              help="Заполненная книга «Обоснования отклонений ГОД.xlsx», если она не в папке ВХОДЯЩИЕ "
                    "(используется вместо книги обоснований из папки).")
 def consolidate_cmd(year, inbox, program_path, out_file, json_file, mail_dir, reasons_file):
-    """Прочитать все книги из папки INBOX (и её подпапок), проверить, рассчитать
+    """Прочитать все книги из папки ВХОДЯЩИЕ (и её подпапок), проверить, рассчитать
     показатели и записать сводную книгу.
 
     Код выхода: 0 — все книги приняты без ошибок; 1 — сводная книга записана,
@@ -250,11 +251,25 @@ def consolidate_cmd(year, inbox, program_path, out_file, json_file, mail_dir, re
         write_workbook(result, written[0])
         write_json(result, written[1])
     reasons_out = write_reasons_workbook(result, out_file.parent / file_name(year), given=result.justifications())
+    if not any(p.is_file() for p in inbox.rglob("*")):  # stops at the first file: cheap on a full inbox
+        click.echo(f"Папка {inbox}: в папке нет файлов — проверьте путь.")
     _print_result(result)
-    click.echo(f"Сводная книга: {out_file}")
-    click.echo(f"Запись года (JSON): {json_file}")
-    click.echo(f"Обоснования отклонений (заполнить и положить к книгам участников): {reasons_out}")
+    from .cli_hints import wrong_year_hint
+    from .vocabulary import MISSING, REJECTED
+
+    taken = sum(1 for p in result.participants if p.status not in (REJECTED, MISSING))
+    hint = wrong_year_hint(result.problems, year, every=taken == 0, accepted=taken)
+    if hint:
+        click.echo(hint)
+    _print_outputs(out_file, json_file, reasons_out)
     sys.exit(result.exit_code)
+
+
+def _print_outputs(workbook, json_file, reasons) -> None:
+    """What a consolidation wrote, in the same words for ``consolidate`` and ``demo``."""
+    click.echo(f"Сводная книга: {workbook}")
+    click.echo(f"Запись года (JSON): {json_file}")
+    click.echo(f"Обоснования отклонений (заполнить и положить к книгам участников): {reasons}")
 
 
 @main.command("history")
@@ -305,8 +320,9 @@ def _print_result(result) -> None:
             click.echo(f"  {result.program.participants[p.code].short_name}: {p.status_label}")
     counts = {s: n for s in INDICATOR_STATUS if (n := sum(1 for r in result.indicators if r.status == s))}
     click.echo("Показатели: " + ", ".join(f"{INDICATOR_STATUS.label(s)} — {n}" for s, n in counts.items()))
+    directions = {ind.number: ind.direction for ind in result.program.indicators}
     for r in result.indicators:
-        click.echo(f"  {r.number:>2}. {indicator_line(r)}")
+        click.echo(f"  {r.number:>2}. {indicator_line(r, directions.get(r.number))}")
     click.echo(f"Исполнение расходов: {execution_text(result)}")
     click.echo(f"Эффективность реализации: {verdict_text(result)}")
     errors = [p for p in result.problems if p.severity == ERROR]
@@ -323,16 +339,17 @@ def _print_result(result) -> None:
 
 @main.command("check")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--year", type=click.IntRange(2000, 2100), help="Ожидаемый отчётный год.")
+@click.option("--year", type=cli_ru.IntRange(2000, 2100), metavar="ГОД", help="Ожидаемый отчётный год.")
 @PROGRAM_OPTION
 def check_cmd(files, year, program_path):
     """Проверить присланные (или заполняемые) книги участников по одной.
 
-    Код выхода 0 — ошибок нет, 1 — есть ошибки.
+    Код выхода 0 — ошибок нет, 1 — есть ошибки или какой-то файл не книга (он не проверен).
 
     Пример: kc-workbook check "Копия отчёт МВД (2).xlsx"
     """
     from .cells import as_text
+    from .cli_hints import not_checked, wrong_year_hint
     from .problems import has_errors
     from .program import read_program
     from .read import read_submission
@@ -342,12 +359,19 @@ def check_cmd(files, year, program_path):
     from .inbox import not_regular
 
     prog = read_program(program_path)
-    failed = False
+    failed = skipped = False
+    books = []  # the workbooks read, for the hint on the year
     for path in files:
         if not_regular(path):  # a FIFO or a device: never opened
             click.echo(f"{path}: {not_regular(path)[1]}")
             continue
         sub = read_submission(path, prog, year, name=str(path))
+        if sub.skipped:  # not a workbook at all: nothing was checked, and a verdict on it would mislead
+            click.echo(f"{path}: не проверен — {not_checked(sub)}")
+            for p in sub.problems:
+                click.echo(f"  [{SEVERITY.label(p.severity)}] {p}")
+            skipped = True
+            continue
         who = prog.participants[sub.participant].short_name if sub.participant in prog.participants else "участник не определён"
         verdict = submission_verdict(sub.problems, rejected=sub.rejected or sub.skipped)
         click.echo(f"{path}: {who}, {sub.year or '—'} год — {label(verdict)}")
@@ -356,14 +380,24 @@ def check_cmd(files, year, program_path):
             click.echo(f"  {code} = {value} ({cell.sheet}!{cell.cell})")
         for p in sub.problems:
             click.echo(f"  [{SEVERITY.label(p.severity)}] {p}")
-        failed = failed or has_errors(sub.problems) or sub.skipped
-    sys.exit(1 if failed else 0)
+        failed = failed or has_errors(sub.problems)
+        books.append(sub)
+    taken = sum(1 for sub in books if not sub.rejected)
+    hint = year and wrong_year_hint([p for sub in books for p in sub.problems], year, every=taken == 0,
+                                    accepted=taken)
+    if hint:
+        click.echo(hint)
+    if skipped:
+        click.echo("Команда check проверяет книги участников (.xlsx, .xlsm, .xls, .ods и другие книги электронных "
+                   "таблиц), сформированные «kc-workbook generate» и заполненные участником.")
+    sys.exit(1 if failed or skipped else 0)
 
 
 @main.command("demo")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output") / "demo",
               show_default=True, help="Папка для книг демонстрации.")
-@click.option("--year", type=click.IntRange(2020, 2030), default=2025, show_default=True, help="Отчётный год.")
+@click.option("--year", type=cli_ru.IntRange(2020, 2030), metavar="ГОД", default=2025, show_default=True,
+              help="Отчётный год.")
 def demo_cmd(out_dir, year):
     """Весь цикл на встроенной программе с образцом данных: сформировать книги,
     заполнить их образцом (с типичными ошибками), свести и показать результат.
@@ -372,14 +406,14 @@ def demo_cmd(out_dir, year):
     """
     from .demo import run_demo
     from .program import read_program
+    from .reasons import file_name
 
     prog = read_program()
     run = run_demo(prog, out_dir, year)
     click.echo(f"Книги участников: {len(run.templates)} в папке {out_dir / 'templates'}")
     click.echo(f"Заполненные образцом книги (с типичными ошибками): {run.inbox}")
     _print_result(run.result)
-    click.echo(f"Сводная книга: {run.workbook}")
-    click.echo(f"JSON: {run.json}")
+    _print_outputs(run.workbook, run.json, run.workbook.parent / file_name(year))  # demo writes it beside the workbook
     # the demo's definition has its sample measures: the next commands take it, to the same result
     click.echo(f"Определение программы с образцом мероприятий: {run.definition}")
     click.echo(f"Проверить книгу: kc-workbook check --program \"{run.definition}\" --year {year} \"ФАЙЛ\"")

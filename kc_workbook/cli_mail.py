@@ -128,6 +128,7 @@ def status_cmd(year, program_path, inbox, mail_dir):
     from .vocabulary import MISSING, VERDICT
 
     prog = read_program(program_path)
+    fix = "проверьте путь" if inbox else "укажите --inbox"  # the default was looked at, or the folder given
     inbox = inbox or _year_dir(year) / "inbox"
     mail_dir = mail_dir or default_mail_dir(year, inbox)
     journal = mail_status(mail_dir)
@@ -136,14 +137,22 @@ def status_cmd(year, program_path, inbox, mail_dir):
         result = consolidate(prog, year, inbox, mail_dir)
         statuses = {p.code: p.status for p in result.participants}
         rounds = result.rounds
+        click.echo(f"Присланные книги: {inbox}")
+    else:  # every book then reads «не представлен»: say why
+        click.echo(f"Присланные книги: {inbox} (папка не найдена — {fix})")
     click.echo(f"{'Участник':<40} {'Состояние':<18} {'Круг':<5} {'Отправлено':<17} {'Ответ':<17} "
                f"{'Возвращено':<17} Книга")
     for code in prog.suppliers(year):
         state = rounds.get(code) or participant_round(journal.get(code))
         book = VERDICT.label(statuses.get(code, MISSING))
-        click.echo(f"{prog.participants[code].short_name[:39]:<40} {state.label:<18} {state.number:<5} "
+        click.echo(f"{_cut(prog.participants[code].short_name, 39):<40} {state.label:<18} {state.number:<5} "
                    f"{when(state.sent_at, '—'):<17} {when(state.answered_at, '—'):<17} "
                    f"{when(state.returned_at, '—'):<17} {book}")
+
+def _cut(text: str, width: int) -> str:
+    """The text within ``width`` characters, «…» at its end when cut."""
+    return text if len(text) <= width else text[:width - 1] + "…"
+
 
 def smtp_options(command):
     for option in reversed([
@@ -290,7 +299,7 @@ def mail_remind(year, program_path, inbox, mail_dir, template, smtp, user, secur
 
 
 @mail.command("collect")
-@click.argument("sources", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.argument("sources", nargs=-1, type=click.Path(exists=True, path_type=Path), metavar="[ПИСЬМА]...")
 @YEAR_OPTION
 @click.option("--inbox", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Папка, куда складывать книги из писем.")
@@ -306,7 +315,7 @@ def mail_remind(year, program_path, inbox, mail_dir, template, smtp, user, secur
                                                  "(письма никогда не удаляются и не перемещаются).")
 @PROGRAM_OPTION
 def mail_collect(sources, year, inbox, mail_dir, imap_server, user, starttls, folder, mark_read, program_path):
-    """Извлечь книги из сохранённых писем (.eml, .mbox) и архивов .zip в папку INBOX —
+    """Извлечь книги из сохранённых писем (.eml, .mbox) и архивов .zip в папку --inbox —
     или прямо из почтового ящика (--imap).
 
     Ничего не перезаписывается: второй ответ участника сохраняется рядом с первым;

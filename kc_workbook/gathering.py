@@ -83,7 +83,7 @@ class Gathered:
         if folded is None:
             self._folded[code, participant] = _Folded(first, file)
         else:
-            folded.count(file)
+            folded.count(file, first.value if isinstance(first, Problem) else None)
 
     def chosen(self, role: str) -> dict[str, Submission]:
         return {code: sub for (r, code), sub in self.newest.items() if r == role}
@@ -103,7 +103,7 @@ class Gathered:
             found.append(Problem(
                 code, f"«{problem_title(code)}»: то же ещё в {folded.files} файл{_plural(folded.files)} "
                 f"(первый по имени — «{folded.low}», последний — «{folded.high}»), не перечисленных по отдельности",
-                participant=participant, more=folded.problems - 1))
+                participant=participant, value=folded.value, more=folded.problems - 1))
         return found
 
     def _duplicate(self, key: tuple[str, str], name: str, saved_at: dt.datetime | None) -> Problem:
@@ -127,10 +127,14 @@ class _Folded:
     def __init__(self, first, file: str | None):
         self.first, self.problems, self.files = first, 1, 1
         self.low = self.high = self._last = file or ""
+        # the value they share (the year of last year's workbooks sent again), if they all have one
+        self.value = first.value if isinstance(first, Problem) else None
 
-    def count(self, file: str | None) -> None:
+    def count(self, file: str | None, value: str | None = None) -> None:
         file = file or ""
         self.problems += 1
+        if value != self.value:
+            self.value = None
         if file != self._last:  # the problems of one file come together
             self.files += 1
             self._last = file

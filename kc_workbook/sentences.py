@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .notation import format_money, format_number, format_percent, format_ratio
-from .vocabulary import EFFICIENCY, ERROR, INDICATOR_STATUS, NOTE, WARNING
+from .vocabulary import DIRECTION_BOUND, EFFICIENCY, ERROR, INDICATOR_STATUS, NOTE, WARNING, ZERO
 
 
 def verdict_text(result) -> str:
@@ -27,9 +27,18 @@ def shown_value(value, precision: int) -> str:
     return "—" if value is None else format_number(value, precision, group=True)
 
 
-def indicator_line(r) -> str:
-    """«план 35,71, факт 35,70: не достигнут» — the fact as shown and decided."""
-    return (f"план {shown_value(r.plan, r.precision):>7}, факт {shown_value(r.fact, r.precision):>7}: "
+def indicator_line(r, direction: str | None = None) -> str:
+    """«план не более 35,0, факт 34,0: достигнут» — the plan as the bound it is, the fact as shown and decided.
+
+    ``direction`` (vocabulary.DIRECTION) is the indicator's; without it (nor ``r.direction``) the plan stands bare.
+    A zero target reads «0» whatever the precision: no cases, not «0,0» of them.
+    """
+    direction = direction or getattr(r, "direction", None)
+    plan = shown_value(r.plan, r.precision)
+    if direction == ZERO and r.plan == 0:
+        plan = "0"
+    bound = DIRECTION_BOUND.label(direction) if direction in DIRECTION_BOUND and r.plan is not None else ""
+    return (f"план {bound:<8} {plan:>7}, факт {shown_value(r.fact, r.precision):>7}: "
             f"{INDICATOR_STATUS.label(r.status)}")
 
 

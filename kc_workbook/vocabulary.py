@@ -52,6 +52,8 @@ class Terms:
 # --- the program definition -----------------------------------------------------------
 DIRECTION = Terms(("increase", "увеличение"), ("decrease", "снижение"), ("zero", "отсутствие случаев"))
 INCREASE, DECREASE, ZERO = DIRECTION.codes
+# The plan as a bound, said before it: «план не более 35,0»; a zero target is its «0» alone.
+DIRECTION_BOUND = Terms(("increase", "не менее"), ("decrease", "не более"), ("zero", ""))
 
 KIND = Terms(("int", "целое"), ("decimal", "дробное"))
 INT, DECIMAL = KIND.codes

@@ -123,7 +123,7 @@ def test_usage_errors_are_in_russian():
     assert "Не указан параметр" in result.output and "--year" in result.output
     assert "Missing" not in result.output
     result = run("consolidate", "--year", YEAR, "/nonexistent/inbox")
-    assert result.exit_code == 2 and "не существует" in result.output
+    assert result.exit_code == 2 and "«/nonexistent/inbox» не найдена" in result.output
 
 
 def test_an_unexpected_failure_is_a_russian_message_not_a_traceback(good_inbox, tmp_path, monkeypatch):

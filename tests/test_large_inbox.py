@@ -145,6 +145,8 @@ def test_the_rejected_workbook_a_participant_is_judged_by_is_listed_in_full(prog
     wrong_year = [p for p in result.problems if p.code == "workbook-wrong-year"]
     assert mvd.submission.name in {p.file for p in wrong_year}  # why it was rejected is on «Замечания»
     assert sum(1 + p.more for p in wrong_year) == LISTED + 3
+    # the row that counts the rest keeps the year they share (the CLI's «проверьте --year» reads it)
+    assert [p.value for p in wrong_year if p.more] == [str(YEAR - 1)]
 
 
 def test_the_folded_row_names_its_kind_and_the_files_by_name(program, good_inbox, few_listed):
