@@ -121,7 +121,8 @@ def status_cmd(year, program_path, inbox, mail_dir):
 
     Пример: kc-workbook status --year 2025
     """
-    from .consolidate import consolidate, when
+    from .consolidate import consolidate
+    from .notation import when
     from .journal import default_mail_dir, mail_status
     from .program import read_program
     from .rounds import participant_round
@@ -325,7 +326,7 @@ def mail_collect(sources, year, inbox, mail_dir, imap_server, user, starttls, fo
     Примеры: kc-workbook mail collect письма/ --year 2025 --inbox output/2025/inbox
              kc-workbook mail collect --imap imap.example.ru --user otdel --year 2025 --inbox output/2025/inbox
     """
-    from .consolidate import when as format_when
+    from .notation import when as format_when
     import os
 
     from .journal import RECEIVED_JOURNAL, default_mail_dir

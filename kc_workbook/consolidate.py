@@ -21,7 +21,7 @@ from .gathering import Gathered
 from .inbox import inbox_names, read_each
 from .journal import mail_status
 from .model import BUDGET_INPUTS, Program
-from .notation import rounded, when  # noqa: F401  (when: importable from here too)
+from .notation import rounded
 from .problems import ERROR, NOTE, WARNING, Problem, count
 from .crosschecks import cross_checks
 from .read import Submission, read_submission

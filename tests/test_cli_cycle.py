@@ -79,6 +79,14 @@ def test_check_reports_problems_with_cells(blank_workbooks, tmp_path):
     assert "Данные!D6" in result.output
 
 
+def test_check_names_the_values_as_the_workbook_does_not_by_code(program, blank_workbooks, tmp_path):
+    mvd = fill_openpyxl(blank_workbooks["MVD"], tmp_path / "мвд.xlsx", GOOD["MVD"])
+    result = run("check", mvd)
+    assert result.exit_code == 0, result.output
+    assert program.inputs["CRIMES_TOTAL"].name in result.output
+    assert "CRIMES_TOTAL" not in result.output
+
+
 def test_demo_writes_every_sheet(tmp_path):
     from python_calamine import CalamineWorkbook
 
