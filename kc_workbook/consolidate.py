@@ -259,8 +259,9 @@ def consolidate(program: Program, year: int, inbox: str | Path, mail_dir: Path |
     checked: dict[str, Submission] = {}
     for code, sub in chosen.items():
         own = [p for p in across if p.file == sub.name and p.participant == code]
-        cells = {c: dataclasses.replace(cell, ok=False) if (code, c) in invalid else cell
-                 for c, cell in sub.cells.items()}
+        cells = sub.cells  # copied only where a check across workbooks found a value invalid
+        if any((code, c) in invalid for c in cells):
+            cells = {c: dataclasses.replace(cell, ok=False) if (code, c) in invalid else cell for c, cell in cells.items()}
         checked[code] = dataclasses.replace(sub, problems=sub.problems + own, cells=cells)
     # what the checks across workbooks found elsewhere than in a workbook in use is listed on its own
     apart = [p for p in across if not (p.participant in checked and p.file == checked[p.participant].name)]

@@ -187,7 +187,7 @@ def problem_title(code: str) -> str:
     return entry[2] if len(entry) > 2 else code
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Problem:
     code: str
     message: str

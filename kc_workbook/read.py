@@ -31,7 +31,7 @@ REJECTING = {"file-unreadable", "workbook-not-ours", "workbook-other-program", "
 SKIPPING = {"lock-file-skipped", "not-a-workbook", "file-not-regular", "file-temporary"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     """Where one input value came from, as typed, and what it was read as."""
 

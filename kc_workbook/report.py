@@ -19,7 +19,7 @@ from .cells import code_width, row_height
 from .consolidate import Consolidation
 from .indicators import summarise_gaps
 from .fastsheet import FastRows, splice
-from .output import atomic_path, scratch_dir, write_text_atomic
+from .output import atomic_path, scratch_dir
 from .report_base import DEFAULT_FONT, GREEN, RED, YELLOW, _cell, _fit_height, _Formats, _sheet
 from .report_budget import measures_sheet as _measures
 from .report_budget import spending_sheet as _spending
@@ -39,7 +39,10 @@ LARGE_ROWS = 5000
 
 
 def write_json(result: Consolidation, path: str | Path) -> Path:
-    write_text_atomic(path, json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    # written as it is encoded: a region's record is megabytes of text, never held whole
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as out:
+        json.dump(result.to_dict(), out, ensure_ascii=False, indent=2)
+        out.write("\n")
     return Path(path)
 
 
