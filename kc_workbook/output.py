@@ -12,6 +12,7 @@ import contextlib
 import errno
 import os
 import re
+import secrets
 import socket
 import tempfile
 import time
@@ -166,8 +167,18 @@ def new_temporary(path: Path) -> Path:
         if str(path.parent) not in _CLEANED:  # once per folder and run: leftovers of a killed run go
             _CLEANED.add(str(path.parent))
             clean_temporary(path.parent)
-        fd, tmp = tempfile.mkstemp(prefix=temporary_name(path), dir=path.parent)
-        _LIVE.add(tmp)
+        # named and registered before it exists: an interrupt (Ctrl+C, SIGTERM) at any moment
+        # leaves no file the sweep does not know of
+        for _ in range(100):
+            tmp = str(path.parent / (temporary_name(path) + secrets.token_hex(4)))
+            _LIVE.add(tmp)
+            try:
+                fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_BINARY", 0), 0o600)
+                break
+            except FileExistsError:
+                _LIVE.discard(tmp)
+        else:
+            raise FileExistsError(errno.EEXIST, "нет свободного временного имени", str(path.parent))
         os.close(fd)
         os.chmod(tmp, file_mode())
     except OSError as exc:
