@@ -39,8 +39,9 @@ def check_cmd(files, year, program_path):
     failed = skipped = False
     books = []  # the workbooks read, for the hint on the year
     for path in files:
-        if not_regular(path):  # a FIFO or a device: never opened
-            click.echo(f"{path}: {not_regular(path)[1]}")
+        if not_regular(path):  # a FIFO or a device: never opened, and not checked, like any file that is no workbook
+            click.echo(f"{path}: не проверен — {not_regular(path)[1]}")
+            skipped = True
             continue
         sub = read_submission(path, prog, year, name=str(path))
         if sub.skipped:  # not a workbook at all: nothing was checked, and a verdict on it would mislead
