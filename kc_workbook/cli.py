@@ -251,14 +251,14 @@ def consolidate_cmd(year, inbox, program_path, out_file, json_file, mail_dir, re
         write_workbook(result, written[0])
         write_json(result, written[1])
     reasons_out = write_reasons_workbook(result, out_file.parent / file_name(year), given=result.justifications())
-    if not any(p.is_file() for p in inbox.rglob("*")):  # stops at the first file: cheap on a full inbox
+    if result.files == 0:  # an unreadable sub-folder counts: it is reported as such
         click.echo(f"Папка {inbox}: в папке нет файлов — проверьте путь.")
     _print_result(result)
     from .cli_hints import wrong_year_hint
     from .vocabulary import MISSING, REJECTED
 
     taken = sum(1 for p in result.participants if p.status not in (REJECTED, MISSING))
-    hint = wrong_year_hint(result.problems, year, every=taken == 0, accepted=taken)
+    hint = wrong_year_hint(result.problems, year, accepted=taken)
     if hint:
         click.echo(hint)
     _print_outputs(out_file, json_file, reasons_out)
@@ -311,7 +311,7 @@ def history_cmd(program_path, records_dir, out_file, json_file):
 
 def _print_result(result) -> None:
     from .problems import grouped
-    from .sentences import execution_text, indicator_line, participants_line, problem_counts, verdict_text
+    from .sentences import alike, execution_text, indicator_line, participants_line, problem_counts, verdict_text
     from .vocabulary import ACCEPTED, ERROR, INDICATOR_STATUS
 
     click.echo(f"Книги участников: {participants_line(result)}")
@@ -331,7 +331,7 @@ def _print_result(result) -> None:
                + (f"; пропущено файлов, не являющихся книгами: {counts['skipped']}" if counts["skipped"] else ""))
     shown = grouped(errors)[:10]  # repeated workbooks of one kind: one line with how many
     for p, n in shown:
-        click.echo(f"  {p}" + (f" (и ещё {n - 1} таких же)" if n > 1 else ""))
+        click.echo(f"  {p}{alike(n - 1)}")
     rest = counts["errors"] - sum(n for _, n in shown)
     if rest > 0:
         click.echo(f"  … и ещё {rest}: все на листе «Замечания»")

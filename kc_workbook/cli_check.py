@@ -21,7 +21,8 @@ from .cli import PROGRAM_OPTION, main
 def check_cmd(files, year, program_path):
     """Проверить присланные (или заполняемые) книги участников по одной.
 
-    Код выхода 0 — ошибок нет, 1 — есть ошибки или какой-то файл не книга (он не проверен).
+    Код выхода 0 — ошибок нет, 1 — есть ошибки, книга отклонена или какой-то файл не книга (он не
+    проверен).
 
     Пример: kc-workbook check "Копия отчёт МВД (2).xlsx"
     """
@@ -51,7 +52,7 @@ def check_cmd(files, year, program_path):
             skipped = True
             continue
         who = prog.participants[sub.participant].short_name if sub.participant in prog.participants else "участник не определён"
-        verdict = submission_verdict(sub.problems, rejected=sub.rejected or sub.skipped)
+        verdict = submission_verdict(sub.problems, rejected=sub.rejected)
         click.echo(f"{path}: {who}, {sub.year or '—'} год — {label(verdict)}")
         for code, cell in sub.cells.items():  # by name, as the participant's workbook shows them
             value = as_text(cell.value) if cell.ok and cell.value is not None else "—"
@@ -59,11 +60,10 @@ def check_cmd(files, year, program_path):
             click.echo(f"  {name}: {value} ({cell.sheet}!{cell.cell})")
         for p in sub.problems:
             click.echo(f"  [{SEVERITY.label(p.severity)}] {p}")
-        failed = failed or has_errors(sub.problems)
+        failed = failed or sub.rejected or has_errors(sub.problems)  # «отклонён» is never exit 0
         books.append(sub)
     taken = sum(1 for sub in books if not sub.rejected)
-    hint = year and wrong_year_hint([p for sub in books for p in sub.problems], year, every=taken == 0,
-                                    accepted=taken)
+    hint = year and wrong_year_hint([p for sub in books for p in sub.problems], year, accepted=taken)
     if hint:
         click.echo(hint)
     if skipped:

@@ -10,14 +10,13 @@ from collections import Counter
 from .read import REJECTING
 
 
-def wrong_year_hint(problems, year: int, every: bool, accepted: int = 0) -> str | None:
+def wrong_year_hint(problems, year: int, accepted: int = 0) -> str | None:
     """One line when the rejected workbooks are all, or mostly, of one other year: --year is likely wrong.
 
-    ``every``: no workbook was read but the rejected ones (then «все книги»). ``accepted``: how many
-    participants' workbooks were taken for ``year`` — more participants than those sent the other
-    year's workbook, and it is not --year that is wrong (one participant sending last year's book
-    over and over is not a hint). The year is the problem's ``value`` (``read.identify``: the year
-    written in the workbook).
+    ``accepted``: how many workbooks were taken for ``year`` (none: then «все книги»). More of them
+    than participants who sent the other year's workbook, and it is not --year that is wrong (one
+    participant sending last year's book over and over is not a hint). The year is the problem's
+    ``value`` (``read.identify``: the year written in the workbook).
     """
     years, senders, rejected = Counter(), {}, 0
     for p in problems:
@@ -29,7 +28,7 @@ def wrong_year_hint(problems, year: int, every: bool, accepted: int = 0) -> str 
     if not years:
         return None
     other, n = years.most_common(1)[0]
-    if every and n == rejected:
+    if accepted == 0 and n == rejected:
         return f"Подсказка: все книги — за {other} год, а указан {year}: проверьте --year."
     if n >= 2 and n * 2 > rejected and len(senders[other]) > accepted:
         return f"Подсказка: из отклонённых книг {n} из {rejected} — за {other} год, а указан {year}: проверьте --year."

@@ -123,6 +123,7 @@ def status_cmd(year, program_path, inbox, mail_dir):
     """
     from .consolidate import consolidate
     from .notation import when
+    from .sentences import shortened
     from .journal import default_mail_dir, mail_status
     from .program import read_program
     from .rounds import participant_round
@@ -146,14 +147,9 @@ def status_cmd(year, program_path, inbox, mail_dir):
     for code in prog.suppliers(year):
         state = rounds.get(code) or participant_round(journal.get(code))
         book = VERDICT.label(statuses.get(code, MISSING))
-        click.echo(f"{_cut(prog.participants[code].short_name, 39):<40} {state.label:<18} {state.number:<5} "
+        click.echo(f"{shortened(prog.participants[code].short_name, 39):<40} {state.label:<18} {state.number:<5} "
                    f"{when(state.sent_at, '—'):<17} {when(state.answered_at, '—'):<17} "
                    f"{when(state.returned_at, '—'):<17} {book}")
-
-def _cut(text: str, width: int) -> str:
-    """The text within ``width`` characters, «…» at its end when cut."""
-    return text if len(text) <= width else text[:width - 1] + "…"
-
 
 def smtp_options(command):
     for option in reversed([

@@ -67,6 +67,7 @@ class Consolidation:
     mail: dict = field(default_factory=dict)  # participant → (sent at, answered at)
     problems: list[Problem] = field(default_factory=list)
     records_dir: Path | None = None  # where the records of the years are: the history the report shows
+    files: int = 0  # entries of the inbox read (none: the inbox is empty, or the wrong folder was given)
 
     @property
     def used(self) -> dict[str, Submission]:
@@ -215,7 +216,8 @@ def consolidate(program: Program, year: int, inbox: str | Path, mail_dir: Path |
     for the comparison with last year's values."""
     inbox = Path(inbox)
     kept = Gathered()
-    for sub in read_each(program, year, inbox, inbox_names(inbox), progress=progress):
+    names = inbox_names(inbox)
+    for sub in read_each(program, year, inbox, names, progress=progress):
         kept.add(sub)
     if reasons is not None:  # the executor's reasons workbook, given apart from the inbox
         kept.add(read_submission(reasons, program, year, name=os.fspath(reasons)), given=True)
@@ -285,7 +287,8 @@ def consolidate(program: Program, year: int, inbox: str | Path, mail_dir: Path |
     problems += apart + indicator_problems
     problems.sort(key=_problem_order)
     return Consolidation(program, year, inbox, participants, combined, indicators, budget, efficiency,
-                         mail_status(mail_dir), problems, None if records_dir is None else Path(records_dir))
+                         mail_status(mail_dir), problems, None if records_dir is None else Path(records_dir),
+                         len(names))
 
 
 def explain(program: Program, year: int, results: list[IndicatorResult], previous: dict[int, float | None],

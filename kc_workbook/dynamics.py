@@ -18,6 +18,7 @@ from .history import (AT_RISK, FIRST_YEAR, LAST_YEAR, NO_GOAL, ON_TRACK, OUTLOOK
                       OUTLOOK_METHOD, SOURCE_LABELS, TOO_FEW, History)
 from .indicators import MET, MISSED, NO_DATA, NO_TARGET
 from .output import atomic_path
+from .sentences import shortened
 
 from .vocabulary import DIRECTION, INDICATOR_STATUS, NO_TARGET_SHORT, SEVERITY
 from .styles import DEFAULT_FONT, GREEN, GREY, HEAD_FILL, RED, YELLOW, status_format
@@ -193,7 +194,7 @@ def _charts(wb, ws, sheet: str, blocks, header: int, c0: int, c1: int, start: in
                           "marker": {"type": "circle", "size": 6, "fill": {"color": "#2E75B6"},
                                      "border": {"color": "#2E75B6"}}})
         title = f"{ind.number}. {ind.name}"
-        chart.set_title({"name": title if len(title) <= 90 else title[:88] + "…",
+        chart.set_title({"name": shortened(title, 89),
                          "name_font": {"size": 11, "bold": True}})  # LibreOffice prints a chart's text smaller
         chart.set_legend({"position": "bottom", "font": {"size": 11}})
         chart.set_x_axis({"num_font": {"size": 11}})
@@ -349,7 +350,7 @@ def summary_lines(history: History) -> list[str]:
         year = o.missed_years[-1]
         target = ind.points[year].plan
         since = f"; не достигается с {o.missed_years[0]} года" if o.missed_years[0] != year else ""
-        name = ind.name if len(ind.name) <= 50 else ind.name[:49] + "…"
+        name = shortened(ind.name, 50)
         lines.append(f"  {ind.number:>2}. прогноз на {year} год {format_number(o.projections[year], ind.precision)}, "
                      f"цель {format_number(target, ind.precision)}{since} ({name})")
     return lines

@@ -133,15 +133,14 @@ def evaluate_efficiency(program: Program, year: int, indicators: list[IndicatorR
         reasons["eis"] = "; ".join(f"{n} — {reasons[k]}" for n, k, v in
                                    (("СРм", "srm", srm), ("ССуз", "ssuz", ssuz)) if v is None)
     elif ssuz == 0:
-        reasons["eis"] = "фактических расходов не было (ССуз = 0)"
+        reasons["eis"] = "Эис — фактических расходов не было (ССуз = 0)"
     else:
         eis = _ratio(srm, ssuz)
 
     er, grade = None, None
-    if sr is None or eis is None:
-        reasons["er"] = "; ".join(reasons[k] if k == "eis" and (srm is None or ssuz is None) else
-                                  f"{n} — {reasons[k]}" for n, k, v in
-                                  (("СР", "sr", sr), ("Эис", "eis", eis)) if v is None)
+    if sr is None or eis is None:  # each reason names its ratio: «СР — …», «СРм — …»
+        reasons["er"] = "; ".join(r for r in (None if sr is not None else f"СР — {reasons['sr']}",
+                                              None if eis is not None else reasons["eis"]) if r)
         reasons["verdict"] = reasons["er"]
     else:
         er = _ratio(exact(sr) * exact(eis), 1)

@@ -40,13 +40,14 @@ class Gathered:
         self._given: set[tuple[str, str]] = set()  # (role, participant) of a workbook the user named
 
     def add(self, sub: Submission, given: bool = False) -> None:
-        """Take in one file's submission; ``given``: named by the user (``--reasons``), it is
-        used rather than any workbook of the inbox in the same role, and its problems are
+        """Take in one file's submission; ``given``: named by the user as the reasons workbook
+        (``--reasons``): if it is one, it is used rather than any reasons workbook of the inbox
+        (a participant's workbook given there by mistake is one more file); its problems are
         always listed."""
         if sub.usable and sub.participant:
             key = (sub.role, sub.participant)
             held = self.newest.get(key)
-            if given:
+            if given and sub.role == "reasons":
                 self._given.add(key)
             elif held is not None and (key in self._given or _age(held) > _age(sub)):
                 held, sub = sub, held

@@ -197,7 +197,7 @@ class Problem:
     cell: str | None = None
     value: str | None = None
     # this row also stands for so many more files with the same problem, not listed one by one
-    # (``consolidate.Gathered``: an inbox of thousands of repeated files)
+    # (``gathering.Gathered``: an inbox of thousands of repeated files)
     more: int = 0
 
     def __post_init__(self) -> None:
@@ -240,15 +240,16 @@ class Problem:
 
 def grouped(problems) -> list[tuple[Problem, int]]:
     """For short lists (the CLI, «Сводка»): problems with their counts, the file-level ones
-    (no cell: a rejected workbook, a repeated one) of one kind and participant as one entry
-    with how many there are, in the order of their first; those at a cell stay one by one."""
+    (no cell: a rejected workbook, a repeated one) of one kind, participant and value (the year
+    of a wrong-year workbook) as one entry with how many there are, in the order of their
+    first; those at a cell stay one by one."""
     entries: list[list] = []
     groups: dict[tuple, list] = {}
     for p in problems:
         if p.cell:
             entries.append([p, 1 + p.more])
             continue
-        key = (p.code, p.participant)
+        key = (p.code, p.participant, p.value)
         if key in groups:
             groups[key][1] += 1 + p.more
         else:

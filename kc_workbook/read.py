@@ -148,7 +148,8 @@ def _read(sub: Submission, program: Program, year: int | None, data: bytes | Non
         sub.problems.append(too_large)
         return
     identity, problems = identify(sheets.get(L.SHEET_IDENTITY), program, year, Where(sub.name))
-    sub.problems += problems
+    changed = [p for p in problems if p.code == "workbook-input-changed"]  # placed at their cells below
+    sub.problems += [p for p in problems if p.code != "workbook-input-changed"]
     if identity is None:
         sub.participant = None
         return
@@ -163,7 +164,7 @@ def _read(sub: Submission, program: Program, year: int | None, data: bytes | Non
     data_sheets = {name: rows for name, rows in sheets.items() if name != L.SHEET_IDENTITY}
     if sub.role == "reasons":
         sub.justifications, problems = read_reasons(data_sheets, set(program.indicator), where)
-        sub.problems += problems
+        sub.problems += changed + problems
         return
     sub.contacts = find_contacts(data_sheets)
     places = locate_inputs(data_sheets, program)
@@ -174,6 +175,9 @@ def _read(sub: Submission, program: Program, year: int | None, data: bytes | Non
     sub.problems += problems
     invalid |= identity.get("changed", set())
     sub.cells = {code: dataclasses.replace(c, ok=False) if code in invalid else c for code, c in cells.items()}
+    # a value typed under the earlier definition: the problem is at its cell, where the person looks
+    sub.problems += [dataclasses.replace(p, sheet=cells[p.value].sheet, cell=cells[p.value].cell)
+                     if p.value in cells else p for p in changed]
     sub.measures, problems = read_measures(data_sheets, program, sub.participant, sub.year, where)
     sub.problems += problems
     sub.justifications, problems = read_justifications(data_sheets, program, sub.participant, sub.year, sub.values(),

@@ -9,7 +9,7 @@ from .report_base import GREEN, RED, YELLOW, _fit_height, page, row_height
 from .report_indicators import justification, settings_used, shown, status_label, totals
 from .notation import format_ratio
 from .problems import grouped
-from .sentences import execution_text, problem_counts, verdict_text  # noqa: F401  (the report's API since the split)
+from .sentences import alike, execution_text, problem_counts, shortened, verdict_text  # noqa: F401  (the report's API since the split)
 from .vocabulary import (
     ERROR,
     HIGH,
@@ -162,7 +162,7 @@ def summary_sheet(wb, f, result) -> None:
     line("Что нужно исправить" if fixes else "Исправлять нечего: ошибок нет.", f.bold)
     shown_fixes = 0
     for text, n in fixes[:SHOWN_FIXES]:
-        text = "• " + _short(text, SHOWN_REASON) + (f" (и ещё {n - 1} таких же)" if n > 1 else "")
+        text = "• " + _short(text, SHOWN_REASON) + alike(n - 1)
         if used + (row_height([text], [full]) or DEFAULT_ROW) + RESERVED > PAGE_HEIGHT:
             break  # «Сводка» stays one page: the rest is on «Замечания»
         line(text, f.plain)
@@ -196,7 +196,9 @@ def what_to_fix(result) -> list[tuple[str, int]]:
 
 
 def _short(name: str, limit: int = 60, more: str = "") -> str:
-    return name if len(name) <= limit else name[:limit].rsplit(" ", 1)[0] + "…" + more
+    """Cut between words; ``more`` follows only a text that was cut (where to read the rest)."""
+    cut = shortened(name, limit, at_word=True)
+    return cut if cut == name else cut + more
 
 
 def about_sheet(wb, f, result) -> None:

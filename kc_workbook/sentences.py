@@ -49,3 +49,15 @@ def participants_line(result) -> str:
 def problem_counts(result) -> dict[str, int]:
     """errors, warnings, and notes (skipped files that are not workbooks: never counted as warnings)."""
     return {"errors": result.count(ERROR), "warnings": result.count(WARNING), "skipped": result.count(NOTE)}
+
+
+def alike(n: int) -> str:
+    """«(и ещё 1 такое же)», «(и ещё 2 таких же)»: the problems a listed one stands for besides itself."""
+    return f" (и ещё {n} {'такое же' if n % 10 == 1 and n % 100 != 11 else 'таких же'})" if n > 0 else ""
+
+
+def shortened(text: str, limit: int, at_word: bool = False) -> str:
+    """``text`` within ``limit`` characters, «…» at its end when cut; ``at_word``: cut between words."""
+    if len(text) <= limit:
+        return text
+    return (text[:limit].rsplit(" ", 1)[0] if at_word else text[:limit - 1]) + "…"

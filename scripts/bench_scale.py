@@ -27,23 +27,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 
-PEAK = """
-import resource, runpy, sys
-sys.argv = ["kc-workbook"] + sys.argv[1:]
-try:
-    runpy.run_module("kc_workbook", run_name="__main__")
-except SystemExit:
-    pass
-finally:
-    # VmHWM: this program's own peak. Linux folds the parent's peak into ru_maxrss at exec
-    # (the launching process's memory, when it is the larger), so ru_maxrss only elsewhere.
-    try:
-        peak = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
-    except (OSError, StopIteration):
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print("PEAK_KB", peak, file=sys.stderr)
-"""
+from bench import PEAK  # noqa: E402  (the same measure of the program's own peak memory)
 
 
 def demo_inbox(folder: Path) -> tuple[Path, Path, int]:

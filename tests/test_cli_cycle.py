@@ -145,3 +145,10 @@ def test_an_unexpected_failure_is_a_russian_message_not_a_traceback(good_inbox, 
     result = run("consolidate", "--year", YEAR, good_inbox, "--out", tmp_path / "c.xlsx")
     assert result.exit_code == 3
     assert "Внутренняя ошибка" in result.output and isinstance(result.exception, SystemExit)
+
+
+def test_check_of_a_rejected_workbook_exits_1_even_when_its_problem_is_a_warning(blank_workbooks, tmp_path):
+    # a participant who supplies nothing this year: workbook-not-expected is a warning, the workbook is rejected
+    law = fill_openpyxl(blank_workbooks["MVD"], tmp_path / "право.xlsx", {**GOOD["MVD"], "_kc!B5": "LAW"})
+    result = run("check", "--year", YEAR, law)
+    assert result.exit_code == 1, result.output

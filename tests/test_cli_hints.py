@@ -45,10 +45,17 @@ def wrong(year: str, more: int = 0) -> Problem:
 
 def test_the_hint_counts_folded_rows_and_needs_a_majority():
     other = Problem("file-unreadable", "…")
-    assert str(YEAR) in wrong_year_hint([wrong(str(YEAR), more=4)], YEAR - 1, every=True)
-    assert "5 из 6" in wrong_year_hint([wrong(str(YEAR), more=4), other], YEAR - 1, every=False)
-    assert wrong_year_hint([wrong(str(YEAR)), other, other], YEAR - 1, every=False) is None
-    assert wrong_year_hint([other], YEAR - 1, every=True) is None
+    assert "все книги" in wrong_year_hint([wrong(str(YEAR), more=4)], YEAR - 1)
+    assert "5 из 6" in wrong_year_hint([wrong(str(YEAR), more=4), other], YEAR - 1)
+    assert wrong_year_hint([wrong(str(YEAR)), other, other], YEAR - 1) is None
+    assert wrong_year_hint([other], YEAR - 1) is None
+
+
+def test_one_participant_sending_last_years_workbook_again_is_no_hint():
+    again = [Problem("workbook-wrong-year", "…", participant="MVD", file=f"мвд {i}.xlsx", value=str(YEAR))
+             for i in range(6)]
+    assert wrong_year_hint(again, YEAR + 1, accepted=9) is None  # nine others answered for the year asked
+    assert wrong_year_hint(again, YEAR + 1, accepted=0) is not None
 
 
 def test_an_empty_inbox_is_said_to_be_empty(tmp_path):

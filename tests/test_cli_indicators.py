@@ -15,7 +15,7 @@ from kc_workbook.vocabulary import DECREASE, DIRECTION_BOUND, INCREASE, MET, MIS
 
 
 @pytest.mark.parametrize("direction, plan, shown", [
-    (INCREASE, 98.0, "не менее 98,0"), (DECREASE, 35.0, "не более 35,0"), (ZERO, 0.0, "план 0,"),
+    (INCREASE, 98.0, "не менее 98,0"), (DECREASE, 35.0, "не более 35,0"), (ZERO, 0.0, "план 0, факт"),
 ])
 def test_the_plan_is_said_with_its_direction(direction, plan, shown):
     line = indicator_line(IndicatorResult(4, plan, 34.0, MET, precision=1), direction)

@@ -219,3 +219,28 @@ def test_the_cli_and_the_summary_give_repeated_workbooks_one_line(program, good_
     assert run.exit_code == 1, run.output
     assert len([line for line in run.output.splitlines() if "2024" in line]) == 1
     assert "… и ещё" not in run.output  # every error is in the one line
+
+
+def test_grouped_joins_file_level_repeats_and_keeps_each_problem_at_a_cell():
+    from kc_workbook.problems import Problem, grouped
+
+    def wrong(file, year, more=0):
+        return Problem("workbook-wrong-year", "…", participant="MVD", file=file, value=year, more=more)
+
+    at_cells = [Problem("value-as-text", "…", participant="MVD", file="m.xlsx", sheet="Данные", cell=c)
+                for c in ("D5", "D6")]
+    entries = grouped([wrong("a.xlsx", "2024"), at_cells[0], wrong("b.xlsx", "2024", more=2), at_cells[1],
+                       wrong("c.xlsx", "2023")])
+    assert [(p.file, n) for p, n in entries] == [("a.xlsx", 4), ("m.xlsx", 1), ("m.xlsx", 1), ("c.xlsx", 1)]
+
+
+def test_the_counted_row_keeps_a_value_only_when_all_share_it(program, good_inbox, few_listed):
+    from kc_workbook.generate import write_participant_workbook
+
+    # the last is held whole (the participant's status); of those before it, past the listed ones, one is older
+    for i, year in enumerate([YEAR - 1] * LISTED + [YEAR - 2] + [YEAR - 1] * 3):
+        write_participant_workbook(program, "MVD", year, good_inbox / "архив" / f"мвд {i:02d}.xlsx",
+                                   values=GOOD["MVD"])
+    result = consolidate(program, YEAR, good_inbox)
+    (folded,) = [p for p in result.problems if p.code == "workbook-wrong-year" and p.more]
+    assert folded.value is None  # two years among them: none is claimed

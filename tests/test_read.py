@@ -184,8 +184,11 @@ def test_an_input_whose_meaning_changed_since_the_workbook_was_made_is_an_error(
     changed, problems = load_program(template_copy)
     assert problems == [] and changed.inputs["CRIMES_TOTAL"].unit == "тыс. ед."
     sub = read_submission(old, changed, 2025)
-    assert [(p.code, p.value) for p in sub.problems] == [("workbook-input-changed", "CRIMES_TOTAL")]
-    assert not sub.cells["CRIMES_TOTAL"].ok and sub.cells["CRIMES_PUBLIC"].ok
+    cell = sub.cells["CRIMES_TOTAL"]
+    # at the value's own cell, where the participant typed it
+    assert [(p.code, p.value, p.sheet, p.cell) for p in sub.problems] == [
+        ("workbook-input-changed", "CRIMES_TOTAL", cell.sheet, cell.cell)]
+    assert not cell.ok and sub.cells["CRIMES_PUBLIC"].ok
     # a change that does not touch this workbook's inputs is only the generic warning
     edit_workbook(template_copy, {("Исходные данные", "D6"): "ед.", ("Целевые значения", "E4"): 56})
     target_only, _ = load_program(template_copy)

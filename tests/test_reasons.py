@@ -112,3 +112,18 @@ def test_the_reasons_workbook_named_at_the_command_is_used_over_the_inbox_one(pr
     # the inbox copy is named as not used, and the two are told apart by their names
     assert dups == [("workbook-duplicate", file_name(YEAR))]
     assert result.justifications()[5] == "указанная"
+
+
+def test_a_participants_workbook_given_as_reasons_does_not_replace_its_newer_one(program, good_inbox, tmp_path):
+    import datetime as dt
+
+    from conftest import GOOD
+    from kc_workbook.generate import write_participant_workbook
+
+    old = write_participant_workbook(program, "MVD", YEAR, tmp_path / "старый мвд.xlsx",
+                                     values={**GOOD["MVD"], "CRIMES_TOTAL": 1}, saved_at=dt.datetime(YEAR + 1, 1, 5))
+    result = consolidate(program, YEAR, good_inbox, reasons=old)  # the wrong file given to --reasons
+    # one more MVD workbook, older than the inbox's: not preferred for being named at the command
+    mvd = next(p for p in result.participants if p.code == "MVD")
+    assert mvd.submission.name == "ответ mvd.xlsx"
+    assert [p.file for p in result.problems if p.code == "workbook-duplicate"] == [str(old)]

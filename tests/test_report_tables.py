@@ -183,3 +183,17 @@ def test_every_kind_of_problem_has_a_russian_name():
     assert set(TITLES) == set(CATALOGUE)
     assert all(problem_title(code) != code for code in CATALOGUE)
     assert problem_title("no-such-kind") == "no-such-kind"
+
+
+def test_the_summary_shows_what_the_efficiency_verdict_is_made_of(demo):
+    from kc_workbook.notation import format_ratio
+
+    run, wb = demo
+    e = run.result.efficiency
+    texts = [c.value for row in wb["Сводка"].iter_rows() for c in row if isinstance(c.value, str)]
+    (made_of,) = [t for t in texts if t.startswith("ЭР = СР × Эис")]
+    # the very figures of «Оценка эффективности», and that they multiply to the verdict's ЭР
+    for value in (e.sr, e.eis, e.srm, e.ssuz):
+        assert format_ratio(value) in made_of
+    assert f"{e.measures_done} из {e.measures_planned}" in made_of
+    assert abs(e.sr * e.eis - e.er) < 0.001
