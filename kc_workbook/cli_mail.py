@@ -151,6 +151,7 @@ def status_cmd(year, program_path, inbox, mail_dir):
                    f"{when(state.sent_at, '—'):<17} {when(state.answered_at, '—'):<17} "
                    f"{when(state.returned_at, '—'):<17} {book}")
 
+
 def smtp_options(command):
     for option in reversed([
         click.option("--smtp", help="Почтовый сервер: АДРЕС:ПОРТ, например smtp.example.ru:587 "
