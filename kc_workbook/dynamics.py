@@ -12,12 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .cells import cell_name, row_height, text_lines
+from .cells import cell_name, row_height
 from .notation import format_number
 from .history import (AT_RISK, FIRST_YEAR, LAST_YEAR, NO_GOAL, ON_TRACK, OUTLOOK_LABELS, OUTLOOK_LIMITS,
                       OUTLOOK_METHOD, SOURCE_LABELS, TOO_FEW, History)
 from .indicators import MET, MISSED, NO_DATA, NO_TARGET
 from .output import atomic_path
+from .report_base import title_row
 from .sentences import shortened
 
 from .vocabulary import DIRECTION, INDICATOR_STATUS, NO_TARGET_SHORT, SEVERITY
@@ -29,8 +30,6 @@ ROW_LABELS = ("План", "Факт", "Источник факта", "Итог")
 CHART_W, CHART_H = 500, 290  # px: two side by side, two rows on an A4 landscape page
 CHART_ROWS = 15  # rows (20 px) a chart takes, with a gap
 CHARTS_PER_PAGE = 4
-TITLE_SIZE = 1.3  # the title's letters are this many times wider than those of 10-pt text (12–13 pt)
-TITLE_LINE = 17  # points, a line of the title
 
 
 class Formats:
@@ -109,11 +108,7 @@ def add_dynamics_sheet(wb, formats, history: History, up_to_year: int, name: str
     first_year_col, last_year_col = 1, len(years)
     # Across the table: in column A alone a wrapping title (the report's title format wraps) printed its
     # second line over the explanation below.
-    title = f"Динамика показателей программы, {FIRST_YEAR}–{years[-1]} гг."
-    ws.merge_range(0, 0, 0, last_col, title, f.title)
-    title_lines = text_lines(title, sum(widths) / TITLE_SIZE, bold=True)
-    if title_lines > 1:
-        ws.set_row(0, title_lines * TITLE_LINE)
+    title_row(ws, f, 0, last_col, f"Динамика показателей программы, {FIRST_YEAR}–{years[-1]} гг.", widths)
     found = ", ".join(str(y) for y in history.years_found if y <= years[-1]) or "нет"
     note = (f"План — целевые значения действующей редакции программы; факт — из записей сводки (годы: {found}), "
             "за остальные годы — с листа «Факт прошлых лет» определения программы. Факт округлён до точности "

@@ -140,11 +140,24 @@ def page(ws, widths, orientation: str = "landscape", scale: int | None = None) -
     return MIN_SCALE
 
 
+TITLE_SIZE = 1.3  # a title's letters (12 pt bold) are this many times wider than those of 10-pt text
+TITLE_LINE = 17  # points, a line of a title
+
+
+def title_row(ws, f, r: int, last_col: int, title: str, widths) -> None:
+    """A title merged across the table and as tall as its wrapped lines: a row that is not grown
+    prints the second line over the row below."""
+    ws.merge_range(r, 0, r, last_col, title, f.title)
+    lines = text_lines(title, sum(widths) / TITLE_SIZE, bold=True)
+    if lines > 1:
+        ws.set_row(r, lines * TITLE_LINE)
+
+
 def _sheet(wb, f, name: str, title: str, headers: list[str], widths: list[int], header_row: int = 2,
            subtitle: str = ""):
     """A table sheet. Rows are written top to bottom only (constant_memory mode needs that)."""
     ws = wb.add_worksheet(name)
-    ws.merge_range(0, 0, 0, len(headers) - 1, title, f.title)
+    title_row(ws, f, 0, len(headers) - 1, title, widths)
     if subtitle:
         ws.merge_range(1, 0, 1, len(headers) - 1, subtitle, f.plain)
         ws.set_row(1, 28)
@@ -167,7 +180,7 @@ def _form(wb, f, name: str, title: str, program_name: str, year: int, headers: l
     last = len(headers) - 1
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
-    ws.merge_range(0, 0, 0, last, title, f.title)
+    title_row(ws, f, 0, last, title, widths)
     ws.merge_range(1, 0, 1, last, f"муниципальной программы «{program_name}» за {year} год", f.plain)
     _fit_height(ws, 1, [f"муниципальной программы «{program_name}» за {year} год"], [sum(widths)])
     ws.write_row(3, 0, headers, f.head)
