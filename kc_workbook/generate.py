@@ -512,11 +512,15 @@ def _finish_table(ws, first_row: int, activate: bool) -> None:
 
 
 def _summary_cell(ws, f, check_range: str, checks: list[str], filled_formula: str, filled: int, total: int) -> None:
-    """«Заполнено N из M» / «Есть ошибки: K» in D2, and colours on the check column."""
+    """«Заполнено N из M» (with «, ошибок нет» once all is filled) / «Есть ошибки: K» in D2, and
+    colours on the check column: the participant sees before sending that the workbook is done."""
     n_err = f'SUMPRODUCT(--(LEFT({check_range},{len(L.CHECK_ERROR_PREFIX)})="{L.CHECK_ERROR_PREFIX}"))'
-    summary = f'=IF({n_err}>0,"Есть ошибки: "&{n_err},"Заполнено "&{filled_formula}&" из {total}")'
+    done = ", ошибок нет"
+    summary = (f'=IF({n_err}>0,"Есть ошибки: "&{n_err},"Заполнено "&{filled_formula}&" из {total}"'
+               f'&IF({filled_formula}={total},"{done}",""))')
     errors = sum(1 for c in checks if c.startswith(L.CHECK_ERROR_PREFIX))
-    ws.write_formula(1, 3, summary, f["summary"], f"Есть ошибки: {errors}" if errors else f"Заполнено {filled} из {total}")
+    shown = f"Есть ошибки: {errors}" if errors else f"Заполнено {filled} из {total}" + (done if filled == total else "")
+    ws.write_formula(1, 3, summary, f["summary"], shown)
     # the summary in red while there are errors: seen from the top of the sheet
     ws.conditional_format(1, 3, 1, 3, {"type": "text", "criteria": "begins with", "value": "Есть ошибки",
                                        "format": f["red"]})

@@ -72,7 +72,7 @@ def test_last_years_values_beside_the_inputs_are_not_read_as_this_years(program,
     assert sub.problems == []
     assert sub.values() == {k: float(v) for k, v in GOOD["MVD"].items()}
     assert sub.cells["CRIMES_TOTAL"].cell == "D5"
-    assert rows[1][3] == "Заполнено 7 из 7" and [r[6] for r in rows[4:11]] == ["ОК"] * 7
+    assert rows[1][3] == "Заполнено 7 из 7, ошибок нет" and [r[6] for r in rows[4:11]] == ["ОК"] * 7
 
 
 def test_generate_gives_each_participant_its_own_last_year(program, tmp_path):

@@ -57,7 +57,7 @@ def test_the_fact_rounds_half_up_at_the_indicators_precision(program, tmp_path, 
     assert row[L.HEAD_CHECK] == check
     summary = rows_of(path)[1][3]
     assert summary == ("Есть ошибки: 1" if check == L.CHECK_REASON_MISSING else
-                       f"Заполнено {len(values)} из 2")
+                       f"Заполнено {len(values)} из 2" + (", ошибок нет" if len(values) == 2 else ""))
 
 
 def test_a_miss_with_a_reason_is_not_an_error_and_the_reason_is_read_back(program, tmp_path):
@@ -65,7 +65,7 @@ def test_a_miss_with_a_reason_is_not_an_error_and_the_reason_is_read_back(progra
     path = write_participant_workbook(program, "MVD", YEAR, tmp_path / "m.xlsx", values=values,
                                       justifications={4: "рост уличной преступности в микрорайоне"})
     assert section(path)[4][L.HEAD_CHECK] == L.CHECK_REASON_GIVEN
-    assert rows_of(path)[1][3] == "Заполнено 7 из 7"
+    assert rows_of(path)[1][3] == "Заполнено 7 из 7, ошибок нет"
     sub = read_submission(path, program, YEAR)
     assert sub.problems == []
     assert {n: text for n, (text, _, _) in sub.justifications.items()} == {4: "рост уличной преступности в микрорайоне"}

@@ -134,7 +134,7 @@ EXPECTED = {
                      ("Данные", "F9"): "Ошибка: нужно целое число",
                      ("Данные", "F10"): "Не заполнено",
                      ("Данные", "D15"): 120.0, ("Данные", "F15"): "Ошибка: укажите обоснование"},
-    "mvd_reason": {("Данные", "D2"): "Заполнено 7 из 7", ("Данные", "F15"): "Не достигнут, обоснование указано"},
+    "mvd_reason": {("Данные", "D2"): "Заполнено 7 из 7, ошибок нет", ("Данные", "F15"): "Не достигнут, обоснование указано"},
     "mvd_blank_reason": {("Данные", "F15"): "Ошибка: укажите обоснование"},
     "mvd_incomplete": {("Данные", "D15"): "", ("Данные", "F15"): "Факт не рассчитан"},
     "munserv_half_up_met": {("Данные", "D10"): 87.5, ("Данные", "F10"): "ОК"},
@@ -148,7 +148,7 @@ EXPECTED = {
     "culture_empty": {("Данные", "D2"): "Заполнено 0 из 3"},
     "health_zero_met": {("Данные", "F11"): "ОК", ("Данные", "F12"): "ОК"},
     "health_zero_missed": {("Данные", "F12"): "Ошибка: укажите обоснование"},
-    "edu_no_target": {("Данные", "F11"): "Цель на год не установлена", ("Данные", "D2"): "Заполнено 3 из 3"},
+    "edu_no_target": {("Данные", "F11"): "Цель на год не установлена", ("Данные", "D2"): "Заполнено 3 из 3, ошибок нет"},
 }
 
 
@@ -175,7 +175,7 @@ def test_a_missed_indicator_shows_the_error_until_a_reason_is_typed(program, rec
     assert without[("Данные", "D15")] == pytest.approx(40.5)
     with_reason = decided_cells(sheets_of(base / "typed_mvd_reason.lo.xlsx"))
     assert with_reason[("Данные", "F15")] == "Не достигнут, обоснование указано"
-    assert with_reason[("Данные", "D2")] == "Заполнено 7 из 7"
+    assert with_reason[("Данные", "D2")] == "Заполнено 7 из 7, ошибок нет"
     sub = read_submission(base / "typed_mvd_reason.lo.xlsx", program, YEAR)
     assert sub.justifications == {4: ("рост на улицах", "Данные", "E15")} and sub.problems == []
     sub = read_submission(base / "typed_mvd_no_reason.lo.xlsx", program, YEAR)
