@@ -95,18 +95,24 @@ def mail_send(year, smtp, user, security, mail_dir, resend_uncertain):
 
     server = smtp_of(smtp, user, security)  # the same server, password and checks as return and remind
     done = send_letters(mail_dir or default_mail_dir(year), server, resend_uncertain=resend_uncertain)
+    _print_sent(done, remake="; подготовьте письмо заново («kc-workbook mail prepare»)")
+    sys.exit(0 if done.complete else 1)
+
+
+def _print_sent(done, remake: str = "") -> None:
+    """What a sending did, the same for the first letters and those of the round: what went,
+    what did not and why, and what may or may not have arrived (sent again only when asked)."""
     click.echo(f"Отправлено: {len(done.sent)}; уже были отправлены: {len(done.skipped)}; не отправлено: "
                f"{len(done.failed) + len(done.invalid)}; неизвестно, дошло ли: {len(done.uncertain)}")
-    for code, why in done.failed:
-        click.echo(f"  {code}: {why}")
+    for key, why in done.failed:
+        click.echo(f"  {key}: {why}")
     for name, why in done.invalid:
-        click.echo(f"  {name}: не отправлено — {why}; подготовьте письмо заново («kc-workbook mail prepare»)")
+        click.echo(f"  {name}: не отправлено — {why}{remake}")
     if done.uncertain:
         click.echo("Неизвестно, дошло ли (отправка была прервана): проверьте папку «Отправленные» почтового ящика "
-                   "или спросите получателя; отправить ещё раз — с параметром --resend-uncertain:")
-        for code, name, since in done.uncertain:
-            click.echo(f"  {code}: {name}" + (f" (отправка начата {since})" if since else ""))
-    sys.exit(0 if done.complete else 1)
+                   "или спросите получателя; отправить ещё раз — тем же запуском с параметром --resend-uncertain:")
+        for key, name, since in done.uncertain:
+            click.echo(f"  {key}: {name}" + (f" (отправка начата {since})" if since else ""))
 
 
 @main.command("status")
@@ -194,15 +200,7 @@ def _send_and_report(mail_dir: Path, letters, smtp, resend_uncertain: bool = Fal
         return 0
     done = send_letters(mail_dir, smtp, letters=[path for _, path in letters.written],
                         resend_uncertain=resend_uncertain)
-    click.echo(f"Отправлено: {len(done.sent)}; уже были отправлены: {len(done.skipped)}; не отправлено: "
-               f"{len(done.failed) + len(done.invalid)}; неизвестно, дошло ли: {len(done.uncertain)}")
-    for key, why in done.failed:
-        click.echo(f"  {key}: {why}")
-    for name, why in done.invalid:
-        click.echo(f"  {name}: не отправлено — {why}")
-    for key, name, since in done.uncertain:
-        click.echo(f"  {key}: {name} — неизвестно, дошло ли" + (f" (отправка начата {since})" if since else "")
-                   + "; проверьте папку «Отправленные»; отправить ещё раз — тем же запуском с --resend-uncertain")
+    _print_sent(done)
     return 0 if done.complete else 1
 
 
