@@ -47,9 +47,9 @@ class Gathered:
         if sub.usable and sub.participant:
             key = (sub.role, sub.participant)
             held = self.newest.get(key)
-            if given and sub.role == "reasons":
+            if given and sub.role == "reasons":  # read after the whole inbox: it replaces, never is replaced
                 self._given.add(key)
-            elif held is not None and (key in self._given or _age(held) > _age(sub)):
+            elif held is not None and _age(held) > _age(sub):
                 held, sub = sub, held
             self.newest[key] = sub
             if held is not None:
